@@ -1,0 +1,10 @@
+"""Turn a published KL meeting PDF (KKR or KD-Net) into a ParsedDocument.
+
+Parsing knows nothing of storage or Telegram: bytes in, frozen dataclasses out.
+"""
+
+from parsing.errors import ParseError
+from parsing.model import ParsedDocument, ParsedItem, ParsedSection
+from parsing.document import parse_document
+
+__all__ = ["ParseError", "ParsedDocument", "ParsedItem", "ParsedSection", "parse_document"]

@@ -1,0 +1,132 @@
+"""parse_document: PDF bytes -> ParsedDocument, or ParseError with a Danish reason."""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFPasswordIncorrect
+from pdfplumber.utils.exceptions import PdfminerException
+
+from parsing.errors import ParseError
+from parsing.layout import Line, PageLayout, read_layout
+from parsing.meta import MeetingMeta, from_front_matter, from_running_headers, from_title
+from parsing.model import ParsedDocument
+from parsing.structure import PART_RE, find_headings, parse_structure
+
+PROBE_PAGES = 3  # enough to find the front page, a running header and the kind
+NOT_A_MEETING = "det ligner ikke en dagsorden, et referat eller bilag fra KKR eller KD-Net"
+
+for _noisy in ("pdfminer", "pdfplumber"):
+    logging.getLogger(_noisy).setLevel(logging.ERROR)
+
+
+def _check_bytes(data: bytes) -> None:
+    if not data.strip():
+        raise ParseError("filen er tom")
+    head = data[:1024].lstrip()
+    if b"%PDF-" not in data[:1024]:
+        if head[:1] == b"<" or b"<html" in head.lower():
+            raise ParseError("filen er ikke en PDF, men en HTML-side (måske en fejlside fra hjemmesiden)")
+        raise ParseError("filen er ikke en PDF")
+
+
+def _open(data: bytes) -> Any:
+    try:
+        return pdfplumber.open(io.BytesIO(data))
+    except PdfminerException as err:
+        cause = err.args[0] if err.args else err
+        if isinstance(cause, PDFPasswordIncorrect):
+            raise ParseError("PDF'en er krypteret med en adgangskode og kan ikke læses") from err
+        raise ParseError("PDF'en er beskadiget eller ufuldstændig (måske afbrudt under download)") from err
+    except Exception as err:  # pdfminer raises many kinds of errors on broken files
+        raise ParseError("PDF'en er beskadiget og kan ikke læses") from err
+
+
+def _meta(layout: PageLayout) -> MeetingMeta:
+    headings = find_headings(layout.lines, layout.body_size)
+    front_matter = layout.lines[: headings[0]] if headings else layout.lines
+    front = from_front_matter(front_matter)
+    return front.filled_from(from_running_headers(layout.headers)).filled_from(from_title(front_matter))
+
+
+def _fast_page_texts(data: bytes) -> tuple[str, ...] | None:
+    """Plain text of every page with pypdfium2, for bundles whose text is only indexed."""
+    try:
+        import pypdfium2 as pdfium
+    except ImportError:
+        return None
+    pdf = pdfium.PdfDocument(data)
+    try:
+        texts = []
+        for page in pdf:
+            textpage = page.get_textpage()
+            texts.append(textpage.get_text_range().replace("\r\n", "\n").strip())
+            textpage.close()
+            page.close()
+        return tuple(texts)
+    finally:
+        pdf.close()
+
+
+def _has_decisions(lines: Sequence[Line]) -> bool:
+    return any((m := PART_RE.match(ln.text)) and m[1] in ("Beslutning", "Referat") for ln in lines)
+
+
+def _read(data: bytes, pdf: Any) -> ParsedDocument:
+    pages = pdf.pages
+    probe = read_layout(pdf, limit=PROBE_PAGES)
+    if not probe.lines and not any(read_layout(pdf).lines):
+        raise ParseError("PDF'en har ingen tekst - er det en scanning?")
+    meta = _meta(probe)
+    if meta.kind == "bilag" and meta.body and meta.meeting_date:
+        texts = _fast_page_texts(data) or read_layout(pdf).page_texts
+        return ParsedDocument(
+            kind="bilag", body=meta.body, meeting_date=meta.meeting_date, pages=len(pages), page_texts=texts
+        )
+    layout = read_layout(pdf)
+    meta = meta.filled_from(_meta(layout))
+    if not meta.body or not meta.meeting_date:
+        raise ParseError(NOT_A_MEETING)
+    top_level_items = meta.body == "KD-Net"
+    sections, items = parse_structure(
+        layout.lines, layout.body_size, layout.links, top_level_items=top_level_items
+    )
+    kind = meta.kind
+    if kind is None:
+        if items or sections:
+            kind = "referat" if _has_decisions(layout.lines) else "dagsorden"
+        else:
+            kind = "bilag"
+    return ParsedDocument(
+        kind=kind,  # type: ignore[arg-type]
+        body=meta.body,  # type: ignore[arg-type]
+        meeting_date=meta.meeting_date,
+        pages=len(pages),
+        start_time=meta.start_time,
+        end_time=meta.end_time,
+        location=meta.location,
+        sections=tuple(sections),
+        items=tuple(items),
+        page_texts=layout.page_texts,
+    )
+
+
+def parse_document(data: bytes) -> ParsedDocument:
+    """Parse a KL meeting PDF (KKR agenda or minutes, KD-Net minutes, or an attachment bundle).
+
+    Raises ParseError, whose message is a plain Danish reason, for anything that is not one.
+    """
+    _check_bytes(data)
+    pdf = _open(data)
+    try:
+        return _read(data, pdf)
+    except ParseError:
+        raise
+    except PdfminerException as err:
+        raise ParseError("PDF'en er beskadiget og kan ikke læses helt") from err
+    finally:
+        pdf.close()

@@ -1,0 +1,137 @@
+"""Which meeting a document describes: kind, body, date, time and place.
+
+KKR documents say it on a front page (`Dato:`/`Sted:`) and in the running header
+(`KKR Midtjylland | 23-03-2022`); KD-Net minutes say it in a title and a `Tid og sted:` line.
+Each source fills what the others lack, so a document without a front page still gets its date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from parsing.dates import find_date, find_time_range
+from parsing.layout import Line
+from parsing.text import follows_without_gap, join_words
+
+KKR_BODY_RE = re.compile(r"\bKKR[\s-]*(Midtjylland|Nordjylland|Syddanmark|Sjælland|Hovedstaden)\b", re.IGNORECASE)
+KDNET_RE = re.compile(r"\bKD-?Net\b|kommunaldirekt(?:ø|o)rnetv(?:æ|ae)rk", re.IGNORECASE)
+KIND_WORDS = {"tillægsdagsorden": "dagsorden", "dagsorden": "dagsorden", "referat": "referat", "bilag": "bilag"}
+# "DAGSORDEN 2022", "D A G S O R D E N", "Referat af møde i ...", "Bilag til dagsorden"
+KIND_TITLE_RE = re.compile(
+    r"^(tillægsdagsorden|dagsorden|referat|bilag)(?:\d{4}|\s+\d{4}|\s+(?:af|fra|til|for|fra)\b.*)?$",
+    re.IGNORECASE,
+)
+LABEL_RE = re.compile(r"^(Dato|Sted|Tid og sted|Tid|Mødested|Deltagere|Afbud|Fraværende)\s*:\s*(.*)$")
+VENUE_PREFIX_RE = re.compile(r"^(?:mødet\s+(?:af)?holdes\s+(?:på|i|hos)|sted:)\s*", re.IGNORECASE)
+FRONT_MATTER_LINES = 40  # the front page or title block is within the first lines of a document
+
+
+@dataclass(frozen=True)
+class MeetingMeta:
+    """What is known so far of the meeting; None where a source did not say."""
+
+    kind: str | None = None
+    body: str | None = None
+    meeting_date: dt.date | None = None
+    start_time: dt.time | None = None
+    end_time: dt.time | None = None
+    location: str | None = None
+
+    def filled_from(self, other: MeetingMeta) -> MeetingMeta:
+        """This meta with its gaps filled from `other`."""
+        return replace(
+            self,
+            kind=self.kind or other.kind,
+            body=self.body or other.body,
+            meeting_date=self.meeting_date or other.meeting_date,
+            start_time=self.start_time or other.start_time,
+            end_time=self.end_time or other.end_time,
+            location=self.location or other.location,
+        )
+
+
+def _canonical_body(text: str) -> str | None:
+    if m := KKR_BODY_RE.search(text):
+        return "KKR " + m[1].capitalize()
+    if KDNET_RE.search(text):
+        return "KD-Net"
+    return None
+
+
+def _labelled_value(lines: Sequence[Line], index: int, first: str) -> str:
+    """A label's value and the lines that continue it (until a gap or the next label)."""
+    parts = [first] if first else []
+    previous = lines[index]
+    for line in lines[index + 1 :]:
+        if LABEL_RE.match(line.text) or not follows_without_gap(previous, line):
+            break
+        if line.size > previous.size + 0.5:
+            break
+        parts.append(line.text)
+        previous = line
+    return join_words(parts)
+
+
+def _clean_location(text: str) -> str | None:
+    text = VENUE_PREFIX_RE.sub("", text.strip(" ,;:–-")).strip(" ,;")
+    return text or None
+
+
+def from_front_matter(lines: Sequence[Line]) -> MeetingMeta:
+    """Kind, body, date, time and place from a KKR front page or a KD-Net title block.
+
+    `lines` are the lines before the first numbered heading.
+    """
+    meta = MeetingMeta()
+    head = lines[:FRONT_MATTER_LINES]
+    for index, line in enumerate(head):
+        squeezed = line.text.replace(" ", "").upper()
+        if meta.kind is None and index < 6 and line.bold:
+            title = KIND_TITLE_RE.match(line.text) or KIND_TITLE_RE.match(squeezed)
+            if title:
+                meta = replace(meta, kind=KIND_WORDS[title[1].lower()])
+        if meta.body is None and index < 6:
+            body = _canonical_body(line.text) or _canonical_body(squeezed.replace("KKR", "KKR "))
+            if body:
+                meta = replace(meta, body=body)
+        label = LABEL_RE.match(line.text)
+        if not label:
+            continue
+        name, value = label[1], _labelled_value(head, index, label[2])
+        if name in ("Dato", "Tid og sted", "Tid") and meta.meeting_date is None:
+            start, end = find_time_range(value)
+            meta = replace(meta, meeting_date=find_date(value), start_time=start, end_time=end)
+            if name == "Tid og sted":
+                after_time = re.split(r"kl(?:\.|okken)?\s*[\d.:]+(?:\s*[-–—]\s*[\d.:]+)?", value, maxsplit=1)
+                rest = after_time[1] if len(after_time) > 1 else ""
+                meta = replace(meta, location=_clean_location(rest))
+        elif name in ("Sted", "Mødested") and meta.location is None:
+            meta = replace(meta, location=_clean_location(value))
+    return meta
+
+
+def from_title(lines: Sequence[Line]) -> MeetingMeta:
+    """The date in a bold title block such as `Referat af møde i ... den 20.` / `august 2021`."""
+    title: list[str] = []
+    for line in lines[:4]:
+        if not line.bold:
+            break
+        title.append(line.text)
+    return MeetingMeta(meeting_date=find_date(join_words(title))) if title else MeetingMeta()
+
+
+def from_running_headers(headers: Sequence[Line]) -> MeetingMeta:
+    """Body, date and (for bundles) kind from headers such as `KKR Midtjylland | Bilag | 23-04-2021`."""
+    for line in headers:
+        if "|" not in line.text:
+            continue
+        fields = [f.strip() for f in line.text.split("|")]
+        body = _canonical_body(fields[0])
+        date = find_date(line.text)
+        if body or date:
+            kind = "bilag" if any(f.lower() == "bilag" for f in fields) else None
+            return MeetingMeta(kind=kind, body=body, meeting_date=date)
+    return MeetingMeta()

@@ -1,0 +1,93 @@
+"""The contract between parsing and everything after it.
+
+Frozen dataclasses so that a parsed document can be handed around, compared and hashed
+without anyone changing it on the way to storage.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Kind = Literal["dagsorden", "referat", "bilag"]
+Body = Literal["KKR Midtjylland", "KD-Net"]
+
+
+@dataclass(frozen=True)
+class ParsedSection:
+    """A numbered heading such as `3. Regionalpolitiske sager`; `text` only where it has no items."""
+
+    number: str
+    title: str
+    text: str | None = None
+    page: int = 0
+
+
+@dataclass(frozen=True)
+class ParsedItem:
+    """One agenda item (dagsordenspunkt), e.g. `3.2` in KKR or `5` in KD-Net."""
+
+    number: str
+    title: str
+    page: int
+    case_number: str | None = None
+    presenter: str | None = None
+    background: str | None = None  # baggrund
+    recommendation: str | None = None  # indstilling
+    case_presentation: str | None = None  # sagsfremstilling
+    decision: str | None = None  # beslutning (KKR) / referat (KD-Net)
+    attachments: tuple[str, ...] = ()  # bilag marked ./.
+    links: tuple[str, ...] = ()
+
+    @property
+    def section_number(self) -> str | None:
+        return self.number.split(".")[0] if "." in self.number else None
+
+
+@dataclass(frozen=True)
+class ParsedDocument:
+    """One published PDF: what kind it is, which meeting it describes, and its content."""
+
+    kind: Kind
+    body: Body
+    meeting_date: dt.date
+    pages: int
+    start_time: dt.time | None = None
+    end_time: dt.time | None = None
+    location: str | None = None
+    sections: tuple[ParsedSection, ...] = ()
+    items: tuple[ParsedItem, ...] = ()
+    page_texts: tuple[str, ...] = field(default=(), repr=False)  # for search, one per page
+
+    @property
+    def full_text(self) -> str:
+        return "\n\f".join(self.page_texts)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """The exact JSON that `kkrbot parse --json` prints (see issue #2)."""
+        return {
+            "kind": self.kind,
+            "body": self.body,
+            "meeting_date": self.meeting_date.isoformat(),
+            "start_time": self.start_time.strftime("%H:%M") if self.start_time else None,
+            "location": self.location,
+            "pages": self.pages,
+            "sections": [{"number": s.number, "title": s.title, "text": s.text} for s in self.sections],
+            "items": [
+                {
+                    "number": i.number,
+                    "title": i.title,
+                    "case_number": i.case_number,
+                    "presenter": i.presenter,
+                    "background": i.background,
+                    "recommendation": i.recommendation,
+                    "case_presentation": i.case_presentation,
+                    "decision": i.decision,
+                    "attachments": list(i.attachments),
+                    "links": list(i.links),
+                    "page": i.page,
+                }
+                for i in self.items
+            ],
+        }

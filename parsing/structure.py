@@ -1,0 +1,221 @@
+"""Numbered headings, case lines and the parts under them -> sections and items.
+
+Shared by KKR agendas/minutes (sections `N.` holding items `N.M.`) and KD-Net minutes (items
+`N.` only). Headings are recognised by relative layout: set larger than the body text, or bold
+where a document sets headings in the body size.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from parsing.layout import Line, Link
+from parsing.model import ParsedItem, ParsedSection
+from parsing.text import follows_without_gap, join_words, lines_to_text, typical_pitch, urls_in_text
+
+HEADING_RE = re.compile(r"^(\d{1,2})\.(?:(\d{1,2})\.?)?\s+(\S.*)$")
+DOT_LEADER_RE = re.compile(r"(?:\.\s?){4,}\s*\d+\s*$|…\s*\d+\s*$")
+CASE_RE = re.compile(r"\b(SAG-\d{4}-\d{3,7})\b")
+PART_RE = re.compile(r"^(Baggrund|Indstilling|Indstillinger|Sagsfremstilling|Beslutning|Referat)\s*:?$")
+PART_FIELDS = {
+    "Baggrund": "background",
+    "Indstilling": "recommendation",
+    "Indstillinger": "recommendation",
+    "Sagsfremstilling": "case_presentation",
+    "Beslutning": "decision",
+    "Referat": "decision",
+}
+ATTACHMENT_RE = re.compile(r"^\./\.+\s*(.*)$")
+PRESENTER_RE = re.compile(r"^(.*\S)\s+v\.\s+(\S.*)$")
+RECOMMENDATION_START = ("Det indstilles", "Indstilling:")
+
+
+@dataclass
+class _Block:
+    """A heading with the lines under it, up to the next heading."""
+
+    number: str
+    heading: list[Line]
+    content: list[Line] = field(default_factory=list)
+
+    @property
+    def is_item(self) -> bool:
+        return "." in self.number
+
+
+def is_part_heading(line: Line) -> bool:
+    return PART_RE.match(line.text) is not None
+
+
+def find_headings(lines: Sequence[Line], body_size: float) -> list[int]:
+    """Indexes of the lines that start a numbered section or item."""
+
+    def candidates(styled: bool) -> list[int]:
+        found = []
+        for i, line in enumerate(lines):
+            if not HEADING_RE.match(line.text) or DOT_LEADER_RE.search(line.text):
+                continue
+            if (line.size >= body_size + 0.75) if styled else (line.bold and line.size >= body_size - 0.5):
+                found.append(i)
+        return found
+
+    return candidates(styled=True) or candidates(styled=False)
+
+
+def _blocks(lines: Sequence[Line], heading_indexes: list[int], top_level_items: bool) -> list[_Block]:
+    blocks: list[_Block] = []
+    starts = set(heading_indexes)
+    current: _Block | None = None
+    for i, line in enumerate(lines):
+        if i in starts:
+            m = HEADING_RE.match(line.text)
+            assert m is not None
+            number = f"{m[1]}.{m[2]}" if m[2] else m[1]
+            if top_level_items and not m[2]:
+                number = m[1] + "."  # marks an item; the dot is dropped again below
+            current = _Block(number=number, heading=[line])
+            blocks.append(current)
+        elif current is not None:
+            heading = current.heading
+            if (
+                not current.content
+                and line.same_style(heading[-1])
+                and not is_part_heading(line)
+                and not CASE_RE.match(line.text)
+            ):
+                heading.append(line)  # the title wraps over more lines
+            else:
+                current.content.append(line)
+    return blocks
+
+
+def _heading_title(block: _Block) -> str:
+    texts = [ln.text for ln in block.heading]
+    m = HEADING_RE.match(texts[0])
+    assert m is not None
+    return join_words([m[3], *texts[1:]])
+
+
+def _attachments(lines: Sequence[Line]) -> list[str]:
+    """Titles marked `./.`: the rest of the line and lines that follow it without a gap."""
+    found: list[str] = []
+    for i, line in enumerate(lines):
+        m = ATTACHMENT_RE.match(line.text)
+        if not m:
+            continue
+        parts = [m[1]]
+        previous = line
+        for nxt in lines[i + 1 :]:
+            if not _continues_attachment(previous, nxt):
+                break
+            parts.append(nxt.text)
+            previous = nxt
+        title = join_words(parts).strip().strip("*_").strip()
+        if title:
+            found.append(title)
+    return found
+
+
+def _continues_attachment(previous: Line, line: Line) -> bool:
+    return (
+        follows_without_gap(previous, line)
+        and previous.same_style(line)
+        and not ATTACHMENT_RE.match(line.text)
+        and not is_part_heading(line)
+    )
+
+
+class _ItemBuilder:
+    """Splits one item's content lines into its parts."""
+
+    def __init__(self, block: _Block, pitch: float) -> None:
+        self.block = block
+        self.pitch = pitch
+
+    def build(self, links: Sequence[Link]) -> ParsedItem:
+        content = list(self.block.content)
+        case_number = None
+        for i, line in enumerate(content[:3]):
+            if is_part_heading(line):
+                break
+            if m := CASE_RE.search(line.text):
+                case_number = m[1]
+                del content[i]
+                break
+        parts: dict[str, list[Line]] = {}
+        preamble: list[Line] = []
+        current: list[Line] = preamble
+        for line in content:
+            m = PART_RE.match(line.text)
+            if m:
+                current = parts.setdefault(PART_FIELDS[m[1]], [])
+            else:
+                current.append(line)
+        if preamble:
+            starts_like_recommendation = preamble[0].text.startswith(RECOMMENDATION_START)
+            if (starts_like_recommendation or all(ln.italic for ln in preamble)) and (
+                "recommendation" not in parts
+            ):
+                parts["recommendation"] = preamble
+            else:
+                parts.setdefault("background", [])[:0] = preamble
+        texts = {name: lines_to_text(part, self.pitch) for name, part in parts.items()}
+        title = _heading_title(self.block)
+        presenter = None
+        if m := PRESENTER_RE.match(title):
+            title, presenter = m[1], m[2]
+        return ParsedItem(
+            number=self.block.number.rstrip("."),
+            title=title,
+            page=self.block.heading[0].page,
+            case_number=case_number,
+            presenter=presenter,
+            background=texts.get("background"),
+            recommendation=texts.get("recommendation"),
+            case_presentation=texts.get("case_presentation"),
+            decision=texts.get("decision"),
+            attachments=tuple(_attachments(content)),
+            links=tuple(_links(self.block, texts.values(), links)),
+        )
+
+
+def _links(block: _Block, texts: object, annotations: Sequence[Link]) -> list[str]:
+    """Link annotations that sit on the item's lines, then URLs written in its text; no repeats."""
+    lines = block.heading + block.content
+    found: list[str] = []
+    for link in annotations:
+        if any(
+            ln.page == link.page and ln.top < link.bottom + 2 and link.top < ln.bottom + 2 for ln in lines
+        ):
+            found.append(link.uri)
+    for text in texts:  # type: ignore[attr-defined]
+        if text:
+            found.extend(urls_in_text(text))
+    unique: dict[str, None] = {}
+    for url in found:
+        unique.setdefault(url.rstrip(".,;:)"), None)
+    return list(unique)
+
+
+def parse_structure(
+    lines: Sequence[Line], body_size: float, links: Sequence[Link], *, top_level_items: bool
+) -> tuple[list[ParsedSection], list[ParsedItem]]:
+    """Sections and items of the content lines (front page and contents already removed)."""
+    pitch = typical_pitch(lines)
+    blocks = _blocks(lines, find_headings(lines, body_size), top_level_items)
+    sections: list[ParsedSection] = []
+    items: list[ParsedItem] = []
+    for index, block in enumerate(blocks):
+        if block.is_item:
+            items.append(_ItemBuilder(block, pitch).build(links))
+        else:
+            has_items = index + 1 < len(blocks) and blocks[index + 1].is_item
+            text = None if has_items else lines_to_text(block.content, pitch)
+            sections.append(
+                ParsedSection(
+                    number=block.number, title=_heading_title(block), text=text, page=block.heading[0].page
+                )
+            )
+    return sections, items
