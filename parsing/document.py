@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 from collections.abc import Sequence
@@ -17,6 +18,7 @@ from parsing.meta import MeetingMeta, from_front_matter, from_running_headers, f
 from parsing.model import ParsedDocument
 from parsing.structure import PART_RE, find_headings, parse_structure
 
+log = logging.getLogger(__name__)
 PROBE_PAGES = 3  # enough to find the front page, a running header and the kind
 NOT_A_MEETING = "det ligner ikke en dagsorden, et referat eller bilag fra KKR eller KD-Net"
 
@@ -69,7 +71,8 @@ def _fast_page_texts(data: bytes) -> tuple[str, ...] | None:
             page.close()
         return tuple(texts)
     finally:
-        pdf.close()
+        with contextlib.suppress(Exception):  # closing a damaged file can fail again
+            pdf.close()
 
 
 def _has_decisions(lines: Sequence[Line]) -> bool:
@@ -126,7 +129,9 @@ def parse_document(data: bytes) -> ParsedDocument:
         return _read(data, pdf)
     except ParseError:
         raise
-    except PdfminerException as err:
+    except Exception as err:  # a damaged file can break pdfminer anywhere while pages are read
+        log.debug("pdf could not be read", exc_info=True)
         raise ParseError("PDF'en er beskadiget og kan ikke læses helt") from err
     finally:
-        pdf.close()
+        with contextlib.suppress(Exception):  # closing a damaged file can fail again
+            pdf.close()

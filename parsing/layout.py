@@ -24,6 +24,7 @@ class Line:
     top: float
     bottom: float
     x0: float
+    x1: float
     text: str
     size: float
     bold: bool
@@ -86,6 +87,7 @@ def _make_line(page_number: int, raw: dict[str, Any]) -> Line | None:
         top=round(float(raw["top"]), 2),
         bottom=round(float(raw["bottom"]), 2),
         x0=round(float(raw["x0"]), 2),
+        x1=round(float(raw["x1"]), 2),
         text=text,
         size=round(max(float(c["size"]) for c in chars), 2),
         bold=bold_chars * 2 > len(chars),

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from parsing.layout import Line, Link
 from parsing.model import ParsedItem, ParsedSection
-from parsing.text import follows_without_gap, join_words, lines_to_text, typical_pitch, urls_in_text
+from parsing.text import Spacing, follows_without_gap, join_words, lines_to_text, urls_in_text
 
 HEADING_RE = re.compile(r"^(\d{1,2})\.(?:(\d{1,2})\.?)?\s+(\S.*)$")
 DOT_LEADER_RE = re.compile(r"(?:\.\s?){4,}\s*\d+\s*$|…\s*\d+\s*$")
@@ -130,9 +130,9 @@ def _continues_attachment(previous: Line, line: Line) -> bool:
 class _ItemBuilder:
     """Splits one item's content lines into its parts."""
 
-    def __init__(self, block: _Block, pitch: float) -> None:
+    def __init__(self, block: _Block, spacing: Spacing) -> None:
         self.block = block
-        self.pitch = pitch
+        self.spacing = spacing
 
     def build(self, links: Sequence[Link]) -> ParsedItem:
         content = list(self.block.content)
@@ -161,7 +161,7 @@ class _ItemBuilder:
                 parts["recommendation"] = preamble
             else:
                 parts.setdefault("background", [])[:0] = preamble
-        texts = {name: lines_to_text(part, self.pitch) for name, part in parts.items()}
+        texts = {name: lines_to_text(part, self.spacing) for name, part in parts.items()}
         title = _heading_title(self.block)
         presenter = None
         if m := PRESENTER_RE.match(title):
@@ -203,16 +203,16 @@ def parse_structure(
     lines: Sequence[Line], body_size: float, links: Sequence[Link], *, top_level_items: bool
 ) -> tuple[list[ParsedSection], list[ParsedItem]]:
     """Sections and items of the content lines (front page and contents already removed)."""
-    pitch = typical_pitch(lines)
+    spacing = Spacing.of([ln for ln in lines if abs(ln.size - body_size) < 0.6])
     blocks = _blocks(lines, find_headings(lines, body_size), top_level_items)
     sections: list[ParsedSection] = []
     items: list[ParsedItem] = []
     for index, block in enumerate(blocks):
         if block.is_item:
-            items.append(_ItemBuilder(block, pitch).build(links))
+            items.append(_ItemBuilder(block, spacing).build(links))
         else:
             has_items = index + 1 < len(blocks) and blocks[index + 1].is_item
-            text = None if has_items else lines_to_text(block.content, pitch)
+            text = None if has_items else lines_to_text(block.content, spacing)
             sections.append(
                 ParsedSection(
                     number=block.number, title=_heading_title(block), text=text, page=block.heading[0].page

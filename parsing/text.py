@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from parsing.layout import Line
 
 # Words after which a trailing hyphen is an elided compound ("social- og sundhed"), not a line break.
 CONJUNCTIONS = {"og", "eller", "samt", "til", "and", "or", "&"}
 URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"”]+", re.IGNORECASE)
+LIST_ENTRY_RE = re.compile(r"^(?:[-–—•▪●*]\s|\d{1,2}[.)]\s|[a-zæøå][.)]\s)")
+ATTACHMENT_MARK_RE = re.compile(r"^\./\.")
+SHORT_LINE_SHARE = 0.72  # a wrapped line fills more than this share of the column
 TRAILING_PUNCT = ".,;:)]»”'\""
 
 
@@ -45,14 +50,31 @@ def join_words(lines: Sequence[str]) -> str:
     return out
 
 
-def typical_pitch(lines: Sequence[Line]) -> float:
-    """The most common distance between consecutive lines of the same page (line spacing)."""
-    pitches: dict[float, int] = {}
-    for a, b in zip(lines, lines[1:], strict=False):
-        if a.page == b.page and b.top > a.top:
-            pitch = round(b.top - a.top, 0)
-            pitches[pitch] = pitches.get(pitch, 0) + 1
-    return max(pitches, key=lambda p: (pitches[p], -p)) if pitches else 0.0
+@dataclass(frozen=True)
+class Spacing:
+    """A document's usual line spacing and text column, to tell a paragraph end from a line wrap."""
+
+    pitch: float
+    left: float
+    right: float
+
+    @classmethod
+    def of(cls, lines: Sequence[Line]) -> Spacing:
+        pitches: Counter[float] = Counter()
+        for a, b in zip(lines, lines[1:], strict=False):
+            if a.page == b.page and b.top > a.top:
+                pitches[round(b.top - a.top)] += 1
+        pitch = max(pitches, key=lambda p: (pitches[p], -p)) if pitches else 0.0
+        if not lines:
+            return cls(pitch, 0.0, 0.0)
+        lefts = sorted(ln.x0 for ln in lines)
+        rights = sorted(ln.x1 for ln in lines)
+        return cls(pitch, lefts[len(lefts) // 10], rights[len(rights) * 9 // 10])
+
+    def is_short(self, line: Line) -> bool:
+        """The line stops well before the right edge of the column: its paragraph ends there."""
+        width = self.right - self.left
+        return width > 0 and line.x1 - self.left < SHORT_LINE_SHARE * width
 
 
 def follows_without_gap(above: Line, below: Line) -> bool:
@@ -60,26 +82,39 @@ def follows_without_gap(above: Line, below: Line) -> bool:
     return above.page == below.page and 0 <= below.top - above.bottom < 0.5 * above.size
 
 
-def lines_to_text(lines: Sequence[Line], pitch: float) -> str | None:
-    """Join lines into text: one line per output line, hyphenation re-joined, blank line between paragraphs."""
-    out: list[str] = []
+def starts_list_entry(text: str) -> bool:
+    """A bullet or numbered entry begins its own line even without a gap above it."""
+    return LIST_ENTRY_RE.match(text) is not None
+
+
+def _starts_paragraph(previous: Line, line: Line, previous_text: str, spacing: Spacing) -> bool:
+    if starts_list_entry(line.text) or ATTACHMENT_MARK_RE.match(line.text):
+        return True
+    if previous_text.endswith(("-", "/")):
+        return False
+    if spacing.is_short(previous):
+        return True
+    if previous.page != line.page:  # a page break: only a finished sentence ends the paragraph
+        return previous_text.endswith((".", ":", "!", "?"))
+    return spacing.pitch > 0 and line.top - previous.top > spacing.pitch * 1.3
+
+
+def lines_to_text(lines: Sequence[Line], spacing: Spacing) -> str | None:
+    """Lines as paragraphs for reading on a phone: one paragraph per output line.
+
+    Lines of a paragraph are joined (hyphenation re-joined); a gap larger than the line spacing,
+    a bullet or a `./.` attachment mark starts a new paragraph.
+    """
+    paragraphs: list[str] = []
     previous: Line | None = None
     for line in lines:
-        text = line.text
-        if previous is not None and out:
-            joined = join_pair(out[-1], text)
-            if joined is not None:
-                out[-1] = joined
-                previous = line
-                continue
-            new_paragraph = (
-                previous.page == line.page and pitch > 0 and line.top - previous.top > pitch * 1.3
-            )
-            if new_paragraph:
-                out.append("")
-        out.append(text)
+        if previous is None or _starts_paragraph(previous, line, paragraphs[-1], spacing):
+            paragraphs.append(line.text)
+        else:
+            last = paragraphs[-1]
+            paragraphs[-1] = join_pair(last, line.text) or f"{last} {line.text}"
         previous = line
-    text = "\n".join(out).strip()
+    text = "\n".join(paragraphs).strip()
     return text or None
 
 

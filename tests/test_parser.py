@@ -1,0 +1,181 @@
+"""The parser on real KL PDFs and on the same PDFs laid out differently (no front page, no contents)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import io
+import json
+import sys
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from parsing import ParsedDocument, ParseError, parse_document
+from parsing.dates import find_date, find_time_range, parse_danish_date
+from parsing.text import join_pair, urls_in_text
+
+FIXTURES = Path(__file__).parent / "fixtures"
+sys.path.insert(0, str(Path(__file__).parent / "tools"))
+from compare_parse import compare  # noqa: E402
+
+
+def expected(name: str) -> dict:
+    return json.loads((FIXTURES / "expected" / f"{name}.expected.json").read_text(encoding="utf-8"))
+
+
+def pdf_bytes(name: str) -> bytes:
+    return (FIXTURES / "pdf" / f"{name}.pdf").read_bytes()
+
+
+@functools.lru_cache(maxsize=None)
+def parsed(name: str) -> ParsedDocument:
+    """Each fixture parsed once for the whole module: parsing is the slow part."""
+    return parse_document(pdf_bytes(name))
+
+
+def without_pages(name: str, first: int) -> bytes:
+    """The fixture PDF with its first `first` pages (front page, contents) cut away."""
+    src = pdfium.PdfDocument(pdf_bytes(name))
+    dst = pdfium.PdfDocument.new()
+    dst.import_pages(src, list(range(first, len(src))))
+    buffer = io.BytesIO()
+    dst.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "cut"),
+    [("kkr-dagsorden-2022-03-23", 3), ("kkr-referat-2021-04-23", 3), ("kkr-referat-2021-04-23-word", 2)],
+)
+def test_document_without_front_page_and_contents_takes_date_from_header_and_kind_from_content(
+    name: str, cut: int
+) -> None:
+    want = expected(name)
+    want.update(pages=want["pages"] - cut, start_time=None, location=None)
+    for item in want["items"]:
+        item["page"] -= cut
+    got = parse_document(without_pages(name, cut)).to_json_dict()
+    checks, fails = compare(want, got)
+    assert not fails, f"{len(fails)}/{checks} checks failed: {fails[:5]}"
+
+
+def test_agenda_item_has_its_parts_case_number_and_links() -> None:
+    doc = parsed("kkr-dagsorden-2022-03-23")
+    assert (doc.kind, doc.body, doc.meeting_date) == ("dagsorden", "KKR Midtjylland", dt.date(2022, 3, 23))
+    assert doc.start_time == dt.time(10, 0)
+    by_number = {item.number: item for item in doc.items}
+    item = by_number["3.5"]
+    assert item.title.startswith("Forslag til udviklingsområder for rammeaftalen 2023-2024")
+    assert item.case_number == "SAG-2022-00501"
+    # written over two lines in the text and also a link annotation: one link
+    assert item.links == (
+        "https://sekretariatmidtjylland.viborg.dk/social/rammeaftaler-2021-22-og-2019-20/rammeaftale-2021-22/",
+    )
+    assert by_number["3.6"].page == 24  # heading at the bottom of a page, its parts on the next
+    assert [s.number for s in doc.sections] == ["1", "2", "3", "4", "5", "6", "7"]
+
+
+def test_text_is_reflowed_with_hyphenation_joined() -> None:
+    doc = parsed("kkr-dagsorden-2022-03-23")
+    text = next(i for i in doc.items if i.number == "2.1").case_presentation or ""
+    assert "foråret 2021" in text and "for-\nåret" not in text
+    assert "REACT-EU-midlerne" in text
+    assert "\n- Etablering af test- og demonstrationscentret" in text  # a bullet keeps its own line
+
+
+def test_minutes_section_without_items_keeps_its_text() -> None:
+    doc = parsed("kkr-referat-2021-04-23")
+    eventuelt = doc.sections[-1]
+    assert (eventuelt.number, eventuelt.title) == ("7", "Eventuelt")
+    assert eventuelt.text and eventuelt.text.startswith("Torben Hansen orienterede")
+    assert all(item.decision for item in doc.items)
+
+
+def test_kdnet_items_have_presenter_recommendation_and_decision() -> None:
+    doc = parsed("kdnet-referat-2021-08-20")
+    assert (doc.body, doc.kind, doc.sections) == ("KD-Net", "referat", ())
+    assert doc.location == "Scandic Silkeborg, Udgårdsvej 2, 8600 Silkeborg"
+    assert (doc.start_time, doc.end_time) == (dt.time(10), dt.time(12))
+    item = doc.items[2]
+    assert (item.number, item.title) == ("3", "Status på Coronasituationen")
+    assert item.presenter == "Pernille Blach Hansen og Flemming Storgaard"
+    assert item.recommendation == "Det indstilles, at KD-Net tager orienteringen til efterretning"
+
+
+def test_attachment_bundle_is_recognised_with_its_meeting_and_text() -> None:
+    doc = parsed("kkr-bilag-2021-04-23")
+    assert (doc.kind, doc.body, doc.meeting_date, doc.pages) == (
+        "bilag",
+        "KKR Midtjylland",
+        dt.date(2021, 4, 23),
+        52,
+    )
+    assert len(doc.page_texts) == 52
+    assert "Handlingsplan for KKR Midtjyllands klimastrategi" in doc.page_texts[0]
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "joined"),
+    [
+        ("i for-", "året 2021", "i foråret 2021"),
+        ("med SOSU-", "skolerne", "med SOSU-skolerne"),
+        ("social-", "og sundhed", None),
+        ("2022-", "23, herunder", "2022-23, herunder"),
+        ("https://example.dk/a-b-", "c/d/", "https://example.dk/a-b-c/d/"),
+        ("se https://kl.dk/", "Der er", None),
+        ("et almindeligt", "ord", None),
+    ],
+)
+def test_line_breaks_join_words_only_where_a_word_was_split(left: str, right: str, joined: str | None) -> None:
+    assert join_pair(left, right) == joined
+
+
+def test_urls_in_text_drop_trailing_punctuation_and_add_scheme() -> None:
+    assert urls_in_text("Se https://kl.dk/a. Og www.sum.dk, tak") == ["https://kl.dk/a", "https://www.sum.dk"]
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("14. juni 2022", dt.date(2022, 6, 14)),
+        ("14-06-2022", dt.date(2022, 6, 14)),
+        ("23. marts", dt.date(2022, 3, 23)),
+        ("2. januar", dt.date(2023, 1, 2)),
+        ("i morgen", dt.date(2022, 3, 2)),
+        ("31. februar", None),
+        ("noget helt andet", None),
+        ("", None),
+    ],
+)
+def test_danish_dates_typed_by_people(text: str, want: dt.date | None) -> None:
+    assert parse_danish_date(text, today=dt.date(2022, 3, 1)) == want
+
+
+def test_kl_date_and_time_forms() -> None:
+    line = "Tid og sted: Fredag den 20. august 2021, kl. 10.00 – 12.00, Scandic Silkeborg"
+    assert find_date(line) == dt.date(2021, 8, 20)
+    assert find_time_range(line) == (dt.time(10), dt.time(12))
+    assert find_time_range("Dato: 23-04-2021 kl. 9:00") == (dt.time(9), None)
+    assert find_date("Dato: 23-04-2021 kl. 9:00") == dt.date(2021, 4, 23)
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (FIXTURES / "bad").iterdir()))
+def test_bad_input_raises_parse_error_in_danish(name: str) -> None:
+    with pytest.raises(ParseError) as err:
+        parse_document((FIXTURES / "bad" / name).read_bytes())
+    assert str(err.value) and "\n" not in str(err.value)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cut=st.integers(min_value=0, max_value=70_000), noise=st.binary(min_size=0, max_size=64))
+def test_damaged_pdf_raises_only_parse_error(cut: int, noise: bytes) -> None:
+    data = pdf_bytes("kdnet-referat-2021-08-20")
+    damaged = data[:cut] + noise + data[cut + len(noise) :] if cut % 2 else data[:cut] + noise
+    try:
+        parse_document(damaged)
+    except ParseError:
+        pass
