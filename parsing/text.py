@@ -24,10 +24,14 @@ def join_pair(left: str, right: str) -> str | None:
     `for-` + `året` -> `foråret`; `SOSU-` + `skolerne` -> `SOSU-skolerne`; `social-` + `og` stays
     two words; a URL broken after `-` or `/` is put back together.
     """
-    if not left.endswith(("-", "/")) or len(left) < 2 or not right:
+    if len(left) < 2 or not right:
         return None
     last_token = left.rsplit(" ", 1)[-1]
     first_token = right.split(" ", 1)[0]
+    if right[0] in "-/_?=&#" and len(first_token) > 1 and URL_RE.match(last_token):
+        return left + right  # a URL broken just before one of its separators
+    if not left.endswith(("-", "/")):
+        return None
     if URL_RE.match(last_token):
         # a URL cannot end in "-"; after "/" only a path-like token continues it
         continues = left.endswith("-") or any(ch in first_token for ch in "/.?=")
