@@ -61,7 +61,39 @@ def find_headings(lines: Sequence[Line], body_size: float) -> list[int]:
                 found.append(i)
         return found
 
-    return candidates(styled=True) or candidates(styled=False)
+    return _in_sequence(lines, candidates(styled=True) or candidates(styled=False))
+
+
+MAX_NUMBER_STEP = 3  # numbering may skip an item or two, never jump far ahead
+
+
+def _in_sequence(lines: Sequence[Line], indexes: list[int]) -> list[int]:
+    """Keep headings whose numbers follow on from the previous ones.
+
+    A wrapped title line such as `19. januar 2022` looks like a heading but breaks the sequence.
+    """
+    kept: list[int] = []
+    section: int | None = None
+    item: int | None = None
+    for index in indexes:
+        m = HEADING_RE.match(lines[index].text)
+        assert m is not None
+        number, sub = int(m[1]), int(m[2]) if m[2] else None
+        starts_next = section is None or section < number <= section + MAX_NUMBER_STEP
+        if sub is None:
+            accepted = starts_next
+        elif number == section:
+            accepted = item is None or item < sub <= item + MAX_NUMBER_STEP
+        else:
+            accepted = starts_next
+        if accepted:
+            kept.append(index)
+            if number != section:
+                item = None
+            section = number
+            if sub is not None:
+                item = sub
+    return kept
 
 
 def _blocks(lines: Sequence[Line], heading_indexes: list[int], top_level_items: bool) -> list[_Block]:

@@ -179,3 +179,21 @@ def test_damaged_pdf_raises_only_parse_error(cut: int, noise: bytes) -> None:
         parse_document(damaged)
     except ParseError:
         pass
+
+
+def test_wrapped_title_starting_with_a_number_is_not_a_new_heading() -> None:
+    from parsing.layout import Line
+    from parsing.structure import find_headings
+
+    def line(top: float, text: str, size: float = 10, bold: bool = False) -> Line:
+        return Line(page=1, top=top, bottom=top + size, x0=70, x1=400, text=text, size=size, bold=bold, italic=False)
+
+    lines = [
+        line(70, "1. Godkendelse af referat", 16, True),
+        line(150, "1.1. Godkendelse af referat fra det konstituerende møde den", 12, True),
+        line(166, "19. januar 2022", 12, True),
+        line(185, "SAG-2022-00501 chbn", 8),
+        line(200, "Referatet blev udsendt den 21. januar 2022."),
+        line(220, "2. Siden sidst", 16, True),
+    ]
+    assert find_headings(lines, body_size=10) == [0, 1, 5]
