@@ -3,8 +3,8 @@
 Parsing knows nothing of storage or Telegram: bytes in, frozen dataclasses out.
 """
 
+from parsing.document import parse_document
 from parsing.errors import ParseError
 from parsing.model import ParsedDocument, ParsedItem, ParsedSection
-from parsing.document import parse_document
 
 __all__ = ["ParseError", "ParsedDocument", "ParsedItem", "ParsedSection", "parse_document"]

@@ -74,9 +74,7 @@ def _dateparser(today: dt.date) -> Any:
     from dateparser.date import DateDataParser
 
     base = dt.datetime.combine(today, dt.time(12))
-    return DateDataParser(
-        languages=["da"], settings={"PREFER_DATES_FROM": "future", "RELATIVE_BASE": base}
-    )
+    return DateDataParser(languages=["da"], settings={"PREFER_DATES_FROM": "future", "RELATIVE_BASE": base})
 
 
 def parse_danish_date(text: str, today: dt.date | None = None) -> dt.date | None:

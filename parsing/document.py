@@ -100,13 +100,10 @@ def _read(data: bytes, pdf: Any) -> ParsedDocument:
     )
     kind = meta.kind
     if kind is None:
-        if items or sections:
-            kind = "referat" if _has_decisions(layout.lines) else "dagsorden"
-        else:
-            kind = "bilag"
+        kind = ("referat" if _has_decisions(layout.lines) else "dagsorden") if items or sections else "bilag"
     return ParsedDocument(
         kind=kind,  # type: ignore[arg-type]
-        body=meta.body,  # type: ignore[arg-type]
+        body=meta.body,
         meeting_date=meta.meeting_date,
         pages=len(pages),
         start_time=meta.start_time,

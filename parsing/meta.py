@@ -16,9 +16,16 @@ from parsing.dates import find_date, find_time_range
 from parsing.layout import Line
 from parsing.text import follows_without_gap, join_words
 
-KKR_BODY_RE = re.compile(r"\bKKR[\s-]*(Midtjylland|Nordjylland|Syddanmark|Sjælland|Hovedstaden)\b", re.IGNORECASE)
+KKR_BODY_RE = re.compile(
+    r"\bKKR[\s-]*(Midtjylland|Nordjylland|Syddanmark|Sjælland|Hovedstaden)\b", re.IGNORECASE
+)
 KDNET_RE = re.compile(r"\bKD-?Net\b|kommunaldirekt(?:ø|o)rnetv(?:æ|ae)rk", re.IGNORECASE)
-KIND_WORDS = {"tillægsdagsorden": "dagsorden", "dagsorden": "dagsorden", "referat": "referat", "bilag": "bilag"}
+KIND_WORDS = {
+    "tillægsdagsorden": "dagsorden",
+    "dagsorden": "dagsorden",
+    "referat": "referat",
+    "bilag": "bilag",
+}
 # "DAGSORDEN 2022", "D A G S O R D E N", "Referat af møde i ...", "Bilag til dagsorden"
 KIND_TITLE_RE = re.compile(
     r"^(tillægsdagsorden|dagsorden|referat|bilag)(?:\d{4}|\s+\d{4}|\s+(?:af|fra|til|for|fra)\b.*)?$",

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Kind = Literal["dagsorden", "referat", "bilag"]
-Body = Literal["KKR Midtjylland", "KD-Net"]
 
 
 @dataclass(frozen=True)
@@ -50,7 +49,7 @@ class ParsedDocument:
     """One published PDF: what kind it is, which meeting it describes, and its content."""
 
     kind: Kind
-    body: Body
+    body: str  # "KKR Midtjylland", "KD-Net"
     meeting_date: dt.date
     pages: int
     start_time: dt.time | None = None

@@ -11,7 +11,7 @@ import copy
 import datetime as dt
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -116,7 +116,9 @@ def render(meeting: dict[str, Any], style: Style) -> tuple[bytes, dict[str, Any]
     if style.contents:
         story.append(_para("Indholdsfortegnelse", s["section"]))
         for section in meeting["sections"]:
-            story.append(_para(f"{section['number']}. {escape(section['title'])} " + "." * 40 + " 4", s["toc"]))
+            story.append(
+                _para(f"{section['number']}. {escape(section['title'])} " + "." * 40 + " 4", s["toc"])
+            )
             for item in meeting["items"]:
                 if item["number"].split(".")[0] == section["number"]:
                     story.append(_para(f"{item['number']}. {escape(item['title'][:60])} ....... 5", s["toc"]))
@@ -172,3 +174,49 @@ def _item_story(item: dict[str, Any], s: dict[str, ParagraphStyle]) -> list[Any]
                 annotation_links = []
             story.append(_para(markup, s["body"]))
     return story
+
+
+def render_kdnet(meeting: dict[str, Any], style: Style) -> tuple[bytes, dict[str, Any]]:
+    """KD-Net minutes in `style`: title block, `Tid og sted:`, items `N. Title v. Presenter`."""
+    want = copy.deepcopy(meeting)
+    date = dt.date.fromisoformat(meeting["meeting_date"])
+    months = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
+              "oktober", "november", "december"]  # fmt: skip
+    worded = f"{date.day}. {months[date.month - 1]} {date.year}"
+    body = ParagraphStyle("b", fontName=style.font, fontSize=style.body, leading=style.body * style.leading,
+                          spaceAfter=style.body * 0.6)  # fmt: skip
+    bold = ParagraphStyle("s", parent=body, fontName=style.bold)
+    italic = ParagraphStyle("i", parent=body, fontName=style.italic)
+    heading = ParagraphStyle("h", parent=body, fontName=style.bold, fontSize=style.item,
+                             leading=style.item * 1.25, spaceBefore=12)  # fmt: skip
+    start = meeting["start_time"].replace(":", ".")
+    story: list[Any] = [
+        _para(f"Referat af møde i kommunaldirektørnetværket i den midtjyske region, den {worded}", bold),
+        _para(f"Tid og sted: {worded}, kl. {start} – 12.00, {escape(meeting['location'])}", bold),
+        _para("Deltagere: Kommunaldirektørerne i den midtjyske region.", body),
+    ]
+    for item in meeting["items"]:
+        story.append(_para(f"{item['number']} {escape(item['title'])}", body))
+    for item in want["items"]:
+        title = f"{item['number']}. {escape(item['title'])}"
+        if item["presenter"]:
+            title += f" v. {escape(item['presenter'])}"
+        story.append(_para(title, heading, key=item["number"]))
+        for paragraph in _paragraphs(item["recommendation"]):
+            story.append(_para(escape(paragraph), italic))
+        item["attachments"] = []
+        for field, label in (("decision", "Referat"), ("case_presentation", "Sagsfremstilling")):
+            paragraphs = _paragraphs(item[field])
+            if paragraphs:
+                story.append(_para(label, bold))
+            for paragraph in paragraphs:
+                if paragraph.startswith("./."):
+                    item["attachments"].append(re.sub(r"^\./\.+\s*", "", paragraph).strip("* "))
+                story.append(_para(escape(paragraph), body))
+    buffer = io.BytesIO()
+    doc = _Doc(buffer, replace(style, header=False), "")
+    doc.build(story)
+    want["pages"] = doc.page
+    for item in want["items"]:
+        item["page"] = doc.heading_pages[item["number"]]
+    return buffer.getvalue(), want

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from parsing import parse_document
-from tests.layout_variants import Style, render
+from tests.layout_variants import Style, render, render_kdnet
 
 sys.path.insert(0, str(Path(__file__).parent / "tools"))
 from compare_parse import compare  # noqa: E402
@@ -38,6 +38,17 @@ STYLES = {
 def test_same_meeting_in_another_layout_parses_the_same(name: str, style_name: str) -> None:
     meeting = json.loads((EXPECTED / f"{name}.expected.json").read_text(encoding="utf-8"))
     pdf, want = render(meeting, STYLES[style_name])
+    got = parse_document(pdf).to_json_dict()
+    checks, fails = compare(want, got)
+    assert not fails, f"{len(fails)}/{checks} checks failed: {fails[:5]}"
+
+
+@pytest.mark.parametrize(
+    "style_name", ["times-11-front-page-and-contents", "helvetica-9.5-no-front-page-no-contents"]
+)
+def test_kdnet_minutes_in_another_layout_parse_the_same(style_name: str) -> None:
+    meeting = json.loads((EXPECTED / "kdnet-referat-2021-08-20.expected.json").read_text(encoding="utf-8"))
+    pdf, want = render_kdnet(meeting, STYLES[style_name])
     got = parse_document(pdf).to_json_dict()
     checks, fails = compare(want, got)
     assert not fails, f"{len(fails)}/{checks} checks failed: {fails[:5]}"
