@@ -1,6 +1,6 @@
 """Where meeting PDFs come from: KL's meeting pages and an inbox folder; they fetch, others parse and store.
 
-The public API is re-exported here; nothing in this package imports the rest of the project.
+The public API is re-exported here; of the rest of the project only parsing.dates is used.
 """
 
 from sources.http import CONTACT_URL, PoliteClient, RetryPolicy, user_agent

@@ -17,7 +17,7 @@ from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from sources.dates import find_date, find_time_range, find_year
+from parsing.dates import find_date, find_time_range, find_year
 from sources.model import DocumentKind, MeetingHint, MeetingLink, MeetingPage
 
 T = TypeVar("T")

@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from parsing import parse_document
+from parsing.dates import find_date, find_time_range
 from sources import (
     MeetingPageSource,
     PageState,
@@ -19,7 +20,6 @@ from sources import (
     SourceError,
     read_meeting_page,
 )
-from sources.dates import find_date, find_time_range
 from sources.page import find_body, find_kind, find_location
 from tests.http_server import DROP_CONNECTION, LocalHttpServer
 
