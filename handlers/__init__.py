@@ -1,0 +1,1 @@
+"""Telegram command handlers: they read storage and reply through one formatting module."""
