@@ -1,0 +1,76 @@
+"""The meeting database: models, migrations, storing parsed documents, reads and search.
+
+Storage imports parsing's contract (ParsedDocument) and nothing else of the project.
+"""
+
+from storage import queries
+from storage.db import (
+    DEFAULT_DATABASE_URL,
+    Database,
+    DatabaseNotMigrated,
+    create_db_engine,
+    current_revision,
+    head_revision,
+    is_up_to_date,
+    make_sessionmaker,
+    open_database,
+    upgrade,
+)
+from storage.models import (
+    AgendaItem,
+    Appointment,
+    Body,
+    Document,
+    DocumentPage,
+    Event,
+    ItemChange,
+    LinkCode,
+    Meeting,
+    Member,
+    Notification,
+    Organization,
+    Person,
+    Section,
+    SourceState,
+    Subscription,
+)
+from storage.results import Change, StoreResult, danish_date
+from storage.search import SearchHit, search
+from storage.writes import MeetingHints, store_document
+
+__all__ = [
+    "DEFAULT_DATABASE_URL",
+    "AgendaItem",
+    "Appointment",
+    "Body",
+    "Change",
+    "Database",
+    "DatabaseNotMigrated",
+    "Document",
+    "DocumentPage",
+    "Event",
+    "ItemChange",
+    "LinkCode",
+    "Meeting",
+    "MeetingHints",
+    "Member",
+    "Notification",
+    "Organization",
+    "Person",
+    "SearchHit",
+    "Section",
+    "SourceState",
+    "StoreResult",
+    "Subscription",
+    "create_db_engine",
+    "current_revision",
+    "danish_date",
+    "head_revision",
+    "is_up_to_date",
+    "make_sessionmaker",
+    "open_database",
+    "queries",
+    "search",
+    "store_document",
+    "upgrade",
+]
