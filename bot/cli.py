@@ -1,0 +1,276 @@
+"""The `kkrbot` command line: a thin layer of click commands over the library modules.
+
+Each command reads its arguments, calls one library function and prints the result. Errors an
+operator can fix end as one line on stderr, `kkrbot: WHAT: reason`, and exit status 2.
+A new command is one more `@main.command()` function here with a docstring (its --help text).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, NoReturn
+
+import click
+
+from bot import __version__
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from parsing import ParsedDocument
+    from storage import Database
+
+PROG = "kkrbot"
+USAGE_ERROR = 2
+
+
+class CommandError(click.ClickException):
+    """A failure the operator can act on: printed as `kkrbot: message`, no traceback."""
+
+    exit_code = USAGE_ERROR
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        echo(f"{PROG}: {self.format_message()}", err=True)
+
+
+class UnexpectedError(CommandError):
+    """A bug or an outage nobody planned for: still one line, but exit status 1."""
+
+    exit_code = 1
+
+
+def fail(what: object, reason: str) -> NoReturn:
+    """Stop the command with `kkrbot: WHAT: reason` on stderr and exit status 2."""
+    raise CommandError(f"{what}: {reason}")
+
+
+def echo(text: str, *, err: bool = False) -> None:
+    """Print UTF-8 whatever the locale says, so Danish letters survive `LANG=C` and pipes."""
+    stream = sys.stderr if err else sys.stdout
+    buffer: IO[bytes] | None = getattr(stream, "buffer", None)
+    if buffer is None:  # a text-only stream (some test harnesses): it takes str as it is
+        stream.write(text + "\n")
+        stream.flush()
+        return
+    stream.flush()
+    buffer.write(text.encode("utf-8") + b"\n")
+    buffer.flush()
+
+
+class KkrbotGroup(click.Group):
+    """The command group; an unexpected error becomes one line on stderr unless --debug is given."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as err:
+            if ctx.find_root().params.get("debug"):
+                raise
+            raise UnexpectedError(
+                f"uventet fejl: {type(err).__name__}: {err} (kør med --debug for detaljer)"
+            ) from err
+
+
+@click.group(cls=KkrbotGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name=PROG, message="%(prog)s %(version)s")
+@click.option("--debug", is_flag=True, help="Vis detaljeret log og hele fejlsporet ved uventede fejl.")
+def main(debug: bool) -> None:
+    """kkrbot: mødemateriale fra KKR Midtjylland og KD-Net i Telegram.
+
+    Dagsordener, referater og bilag læses fra KL's PDF'er, gemmes i en database og besvares på dansk.
+    Indstillinger læses fra miljøvariabler (se README).
+    """
+    logging.basicConfig(
+        level=logging.DEBUG if debug else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def settings_for(ctx: click.Context) -> Settings:
+    """The settings from the environment, read once per invocation; a bad value ends the command."""
+    from bot.config import ConfigError, load_settings
+
+    root = ctx.find_root()
+    root.ensure_object(dict)
+    if "settings" not in root.obj:
+        try:
+            root.obj["settings"] = load_settings()
+        except ConfigError as err:
+            raise CommandError(f"konfiguration: {err}") from err
+    settings: Settings = root.obj["settings"]
+    return settings
+
+
+def read_pdf_file(path: Path) -> bytes:
+    """The bytes of `path`, or the command ends with a Danish reason why they cannot be read."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        fail(path, "filen findes ikke")
+    except IsADirectoryError:
+        fail(path, "det er en mappe, ikke en fil")
+    except PermissionError:
+        fail(path, "ingen adgang til at læse filen")
+    except OSError as err:
+        fail(path, f"filen kan ikke læses ({err.strerror or err})")
+
+
+def describe_document(doc: ParsedDocument) -> list[str]:
+    """A short Danish summary of a parsed document: what, whose, when, and its items."""
+    from babel.dates import format_date
+
+    when = format_date(doc.meeting_date, format="full", locale="da")
+    if doc.start_time is not None:
+        when += f", kl. {doc.start_time:%H.%M}"
+    lines = [f"{doc.kind.capitalize()}: {doc.body}", f"Møde: {when}"]
+    if doc.location:
+        lines.append(f"Sted: {doc.location}")
+    lines.append(f"Sider: {doc.pages}")
+    count = len(doc.items)
+    lines.append(f"{count} {'punkt' if count == 1 else 'punkter'}" + (":" if count else ""))
+    lines.extend(
+        f"  {item.number if '.' in item.number else item.number + '.'} {item.title}" for item in doc.items
+    )
+    return lines
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=True))
+@click.option("--json", "as_json", is_flag=True, help="Udskriv hele resultatet som JSON (UTF-8).")
+def parse(file: Path, as_json: bool) -> None:
+    """Læs en møde-PDF og vis, hvad parseren fandt.
+
+    FILE er en dagsorden, et referat eller et bilag fra KKR Midtjylland eller KD-Net. Uden --json
+    vises et kort resumé; kan filen ikke bruges, står grunden på én linje, og afslutningskoden er 2.
+    """
+    from parsing import ParseError, parse_document
+
+    data = read_pdf_file(file)
+    try:
+        doc = parse_document(data)
+    except ParseError as err:
+        fail(file, str(err))
+    if as_json:
+        echo(json.dumps(doc.to_json_dict(), ensure_ascii=False, indent=1))
+    else:
+        echo("\n".join(describe_document(doc)))
+
+
+def _without_password(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "DATABASE_URL"
+
+
+def open_db(ctx: click.Context) -> Database:
+    """The configured database, migrated to the current schema; failure ends the command in one line."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from storage import open_database
+
+    settings = settings_for(ctx)
+    try:
+        return open_database(settings.database_url)
+    except (SQLAlchemyError, OSError) as err:
+        raise CommandError(
+            f"databasen kan ikke åbnes ({_without_password(settings.database_url)}): {err}"
+        ) from err
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True)
+@click.pass_context
+def ingest(ctx: click.Context, sources: tuple[str, ...]) -> None:
+    """Hent møde-PDF'er ind i databasen.
+
+    SOURCES er PDF-filer, mapper (alle PDF'er i mappen), adresser på PDF'er eller adresser på
+    mødesider som KL's "Mødemateriale" (alle mødets PDF'er). Der skrives én linje pr. dokument:
+    hvad der blev fundet, `uændret` eller `fejl: grund`. Afslutningskoden er 0, når alt lykkedes,
+    og 2, når noget fejlede; det, der lykkedes, er gemt alligevel.
+    """
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from bot.ingest import Ingester
+
+    db = open_db(ctx)
+    ingester = Ingester(db)
+    failed = False
+    console = Console(stderr=True)
+    progress = Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+        console=console, transient=True, disable=not console.is_terminal,
+    )  # fmt: skip
+    try:
+        with progress:
+            task = progress.add_task("Henter …", total=None)
+            done = 0
+            for source in sources:
+                progress.update(task, description=f"Henter {source} …")
+                for report in ingester.source(source):
+                    done += 1
+                    progress.update(task, description=f"{done} dokumenter: {report.source}")
+                    if console.is_terminal:
+                        progress.console.print(report.text, markup=False, highlight=False, soft_wrap=True)
+                    else:
+                        echo(report.text)
+                    failed = failed or report.failed
+    finally:
+        ingester.close()
+        db.dispose()
+    if failed:
+        ctx.exit(USAGE_ERROR)
+
+
+@main.command()
+@click.argument("words", nargs=-1, required=True)
+@click.option("--limit", default=10, show_default=True, help="Hvor mange hits der højst vises.")
+@click.pass_context
+def search(ctx: click.Context, words: tuple[str, ...], limit: int) -> None:
+    """Søg i punkter og bilag på tværs af alle møder.
+
+    Alle ord skal forekomme, i en hvilken som helst bøjning (`sundhedsaftale` finder også
+    `sundhedsaftalen`). Viser de bedste hits med mødedato, organ, punkt, titel og et uddrag.
+    """
+    from storage import danish_date
+    from storage import search as search_items
+
+    db = open_db(ctx)
+    try:
+        with db.session() as session:
+            hits = search_items(session, " ".join(words), limit=limit)
+    finally:
+        db.dispose()
+    if not hits:
+        echo("Ingen hits.")
+        return
+    for hit in hits:
+        where = f"punkt {hit.item_number}" if hit.item_number else f"bilag side {hit.page}"
+        echo(f"{danish_date(hit.meeting_date)}  {hit.body}  {where}: {hit.title}")
+        echo(f"    {hit.snippet}")
+
+
+@main.group()
+def db() -> None:
+    """Databasen: migreringer og vedligehold."""
+
+
+@db.command()
+@click.pass_context
+def upgrade(ctx: click.Context) -> None:
+    """Opdatér databasens skema til denne version.
+
+    Det sker også af sig selv, hver gang kkrbot starter; kommandoen gør det udtrykkeligt.
+    """
+    from storage import head_revision
+
+    open_db(ctx).dispose()
+    echo(f"databasen er opdateret (migrering {head_revision()})")

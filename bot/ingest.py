@@ -1,0 +1,191 @@
+"""source -> parse -> store: the one module that joins sources, parsing and storage.
+
+Used by `kkrbot ingest`, the pollers inside `kkrbot run`, the inbox and PDFs sent to the bot.
+It never talks to Telegram: storing a document writes its event rows, and the notifier sends
+from those.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from parsing import ParseError, parse_document
+from sources import FetchedPdf, InboxFolder, MeetingHint, MeetingPageSource, PagePoll, PageState
+from storage import Database, MeetingHints, StoreResult, danish_date, queries, store_document
+from storage.polls import record_planned_meeting, record_poll, source_state
+from storage.results import KIND_NAMES
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    """What became of one document (or one source that failed before any document)."""
+
+    source: str
+    text: str  # one Danish line: `ny dagsorden: ...`, `uændret: ...` or `fejl: ...`
+    failed: bool = False
+    result: StoreResult | None = None
+
+    reason: str | None = None  # the Danish reason, when it failed
+
+    @property
+    def is_new(self) -> bool:
+        return self.result is not None and self.result.status != "unchanged"
+
+
+def _failure(source: str, reason: str) -> IngestReport:
+    return IngestReport(source=source, text=f"fejl: {reason} ({source})", failed=True, reason=reason)
+
+
+def is_url(source: str) -> bool:
+    return source.startswith(("http://", "https://"))
+
+
+def _hints_for(hint: MeetingHint | None, parsed_date: object) -> MeetingHints | None:
+    """The page's time and place, when the page speaks of the same meeting as the PDF."""
+    if hint is None or (hint.meeting_date is not None and hint.meeting_date != parsed_date):
+        return None
+    return MeetingHints(start_time=hint.start_time, end_time=hint.end_time, location=hint.location)
+
+
+class Ingester:
+    """Ingests PDFs from files, folders, URLs, meeting pages and the inbox into one database."""
+
+    def __init__(self, db: Database, web: MeetingPageSource | None = None) -> None:
+        self.db = db
+        self._web = web
+
+    @property
+    def web(self) -> MeetingPageSource:
+        if self._web is None:
+            self._web = MeetingPageSource()
+        return self._web
+
+    def close(self) -> None:
+        if self._web is not None:
+            self._web.close()
+
+    def pdf(self, fetched: FetchedPdf, label: str | None = None) -> IngestReport:
+        """Parse and store one PDF; bytes already stored are reported `uændret` without parsing."""
+        label = label or fetched.source_url
+        with self.db.session() as session:
+            known = queries.document_with_sha256(session, fetched.sha256)
+            if known is not None:
+                kind = KIND_NAMES.get(known.kind, known.kind)
+                meeting = known.meeting
+                return IngestReport(label, f"uændret: {kind} {meeting.body.name} {danish_date(meeting.date)}")
+        try:
+            parsed = parse_document(fetched.data)
+        except ParseError as err:
+            return _failure(label, str(err))
+        try:
+            with self.db.session() as session:
+                result = store_document(
+                    session,
+                    parsed,
+                    sha256=fetched.sha256,
+                    source_url=fetched.source_url if is_url(fetched.source_url) else None,
+                    hints=_hints_for(fetched.hint, parsed.meeting_date),
+                )
+        except SQLAlchemyError as err:
+            return _failure(label, f"databasefejl: {type(err).__name__}")
+        return IngestReport(label, result.describe(), result=result)
+
+    def path(self, path: Path) -> Iterator[IngestReport]:
+        """A PDF file, or every PDF directly in a folder (sorted by name)."""
+        if path.is_dir():
+            files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".pdf")
+            if not files:
+                yield _failure(str(path), "mappen indeholder ingen PDF-filer")
+            for file in files:
+                yield from self.path(file)
+            return
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            yield _failure(str(path), "filen findes ikke")
+            return
+        except OSError as err:
+            yield _failure(str(path), f"filen kan ikke læses ({err.strerror})")
+            return
+        yield self.pdf(FetchedPdf.from_bytes(data, str(path)), label=str(path))
+
+    def page(self, url: str) -> Iterator[IngestReport]:
+        """Poll a meeting page (or a PDF URL): conditional GET, only PDFs not stored before."""
+        with self.db.session() as session:
+            stored = source_state(session, url)
+            state = PageState(etag=stored.etag, last_modified=stored.last_modified)
+            known = _KnownUrls(self.db)
+            session.rollback()
+        poll = self.web.poll(url, state, known_urls=known)
+        yield from self._poll_reports(poll)
+        with self.db.session() as session:
+            self._remember(session, poll)
+            session.commit()
+
+    def _poll_reports(self, poll: PagePoll) -> Iterator[IngestReport]:
+        if poll.error is not None:
+            yield _failure(poll.page_url, poll.error)
+        elif poll.unchanged:
+            yield IngestReport(poll.page_url, f"uændret: {poll.page_url}")
+        for link in poll.links:
+            if link.status == "error":
+                yield _failure(link.url, link.error or "ukendt fejl")
+            elif link.status == "known":
+                yield IngestReport(link.url, f"uændret: {link.url}")
+            elif link.pdf is not None:
+                yield self.pdf(link.pdf, label=link.url)
+
+    def _remember(self, session: Session, poll: PagePoll) -> None:
+        failed = [link.error for link in poll.links if link.status == "error"]
+        record_poll(
+            session,
+            poll.page_url,
+            etag=poll.state.etag,
+            last_modified=poll.state.last_modified,
+            error=poll.error or (failed[0] if failed else None),
+        )
+        for planned in poll.planned_meetings:
+            if planned.body and planned.meeting_date:
+                record_planned_meeting(
+                    session,
+                    planned.body,
+                    planned.meeting_date,
+                    start_time=planned.start_time,
+                    end_time=planned.end_time,
+                    location=planned.location,
+                )
+
+    def source(self, source: str) -> Iterator[IngestReport]:
+        """One command-line source: a URL (meeting page or PDF), a PDF file or a folder."""
+        if is_url(source):
+            yield from self.page(source)
+        else:
+            yield from self.path(Path(source))
+
+    def inbox(self, folder: InboxFolder) -> Iterator[IngestReport]:
+        """Every PDF waiting in the inbox, moved to processed/ or failed/ (with the reason) afterwards."""
+        for item in folder:
+            label = item.path.name
+            if item.pdf is None:
+                report = _failure(label, item.error or "ukendt fejl")
+                folder.finish(item, item.error or "ukendt fejl")
+            else:
+                report = self.pdf(item.pdf, label=label)
+                folder.finish(item, report.reason)
+            yield report
+
+
+class _KnownUrls:
+    """`url in known` asks the database, so a long page only costs a query per link."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def __contains__(self, url: object) -> bool:
+        with self.db.session() as session:
+            return isinstance(url, str) and queries.is_known_source_url(session, url)
