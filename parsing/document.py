@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import re
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -69,10 +71,30 @@ def _fast_page_texts(data: bytes) -> tuple[str, ...] | None:
             texts.append(textpage.get_text_range().replace("\r\n", "\n").strip())
             textpage.close()
             page.close()
-        return tuple(texts)
+        return _without_running_lines(texts)
     finally:
         with contextlib.suppress(Exception):  # closing a damaged file can fail again
             pdf.close()
+
+
+def _without_running_lines(texts: list[str]) -> tuple[str, ...]:
+    """Page texts without the first and last lines that repeat on many pages (headers, page numbers)."""
+    pages = [text.splitlines() for text in texts]
+    edges: Counter[str] = Counter()
+    for lines in pages:
+        edges.update({_digits_masked(line) for line in lines[:2] + lines[-2:]})
+    min_repeats = max(2, len(pages) // 3)
+    running = {key for key, n in edges.items() if n >= min_repeats}
+    cleaned = []
+    for lines in pages:
+        edge = {0, 1, len(lines) - 2, len(lines) - 1}
+        kept = [ln for i, ln in enumerate(lines) if not (i in edge and _digits_masked(ln) in running)]
+        cleaned.append("\n".join(kept).strip())
+    return tuple(cleaned)
+
+
+def _digits_masked(line: str) -> str:
+    return re.sub(r"\d+", "#", line.strip())
 
 
 def _has_decisions(lines: Sequence[Line]) -> bool:

@@ -127,16 +127,18 @@ def read_layout(pdf: Any, limit: int | None = None) -> PageLayout:
     pages: list[list[Line]] = []
     heights: list[float] = []
     links: list[Link] = []
-    page_texts: list[str] = []
     for number, page in enumerate(pdf.pages[:limit], start=1):
         raw_lines = page.extract_text_lines(return_chars=True, strip=True)
         lines = [ln for raw in raw_lines if (ln := _make_line(number, raw)) is not None]
         pages.append(lines)
         heights.append(float(page.height))
-        page_texts.append("\n".join(ln.text for ln in lines))
         for annot in page.hyperlinks:
             uri = annot.get("uri")
             if uri:
                 links.append(Link(number, float(annot["top"]), float(annot["bottom"]), str(uri)))
     content, running = _split_running_lines(pages, heights)
-    return PageLayout(tuple(content), tuple(running), tuple(links), len(pages), tuple(page_texts))
+    by_page: list[list[str]] = [[] for _ in pages]
+    for line in content:
+        by_page[line.page - 1].append(line.text)
+    page_texts = tuple("\n".join(texts) for texts in by_page)
+    return PageLayout(tuple(content), tuple(running), tuple(links), len(pages), page_texts)

@@ -118,6 +118,13 @@ def test_attachment_bundle_is_recognised_with_its_meeting_and_text() -> None:
     )
     assert len(doc.page_texts) == 52
     assert "Handlingsplan for KKR Midtjyllands klimastrategi" in doc.page_texts[0]
+    assert not any("SIDE |" in text or "| Bilag |" in text for text in doc.page_texts)  # no running header
+
+
+def test_page_texts_leave_out_running_headers() -> None:
+    doc = parsed("kkr-dagsorden-2022-03-23")
+    assert doc.page_texts[4].startswith("2. Siden sidst")
+    assert not any("SIDE |" in text for text in doc.page_texts)
 
 
 @pytest.mark.parametrize(
