@@ -1,0 +1,53 @@
+"""`kkrbot chat`: the same handlers and replies in a terminal, as plain text.
+
+Buttons are shown as `[label]`; typing a label (with or without the brackets) presses that
+button on the latest reply, as tapping it would in Telegram.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from handlers.context import HandlerContext
+from handlers.dispatch import answer, answer_callback
+from handlers.formatting import plain_text
+from handlers.replies import Button, Reply
+
+PROMPT = "> "
+
+
+def render_plain(reply: Reply) -> str:
+    """A reply as the terminal shows it: its text, then its buttons row by row."""
+    lines = [plain_text(reply.html)]
+    for row in reply.buttons:
+        lines.append(" ".join(f"[{button.label}]" for button in row))
+    return "\n".join(lines)
+
+
+def _pressed(text: str, replies: list[Reply]) -> Button | None:
+    label = text.strip()
+    if label.startswith("[") and label.endswith("]"):
+        label = label[1:-1].strip()
+    for reply in reversed(replies):
+        for row in reply.buttons:
+            for button in row:
+                if button.label == label and button.callback_data is not None:
+                    return button
+    return None
+
+
+def run_chat(ctx: HandlerContext, lines: Iterable[str], write: Callable[[str], None]) -> None:
+    """Answer every line like the bot would; an empty line is skipped, `/quit` or EOF ends the chat."""
+    latest: list[Reply] = []
+    for line in lines:
+        text = line.strip()
+        if not text:
+            continue
+        if text in ("/quit", "/exit", "exit", "quit"):
+            return
+        button = _pressed(text, latest)
+        replies = answer_callback(ctx, button.callback_data or "") if button else answer(ctx, text)
+        for reply in replies:
+            write(render_plain(reply))
+            write("")
+        latest = replies or latest

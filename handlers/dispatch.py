@@ -1,0 +1,71 @@
+"""The one table of commands, and the entry points that turn a message or a button press into replies.
+
+bot/app.py (Telegram) and `kkrbot chat` (terminal) both call `answer` and `answer_callback`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from handlers import help, items, meetings, search, texts
+from handlers.context import HandlerContext
+from handlers.formatting import parse_callback, to_replies
+from handlers.replies import Reply
+
+Handler = Callable[[HandlerContext, str], list[Reply]]
+
+COMMAND_RE = re.compile(r"^/([A-Za-z0-9_]+)(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
+
+
+# (command, Danish description) in menu order, as setMyCommands takes them
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("start", "Hvad botten kan"),
+    ("hjaelp", "Alle kommandoer med eksempler"),
+    ("naestemoede", "Det næste møde med alle punkter"),
+    ("moeder", "Kommende møder og de fem seneste"),
+    ("dagsorden", "Dagsordenen for et møde, fx /dagsorden 23. marts 2022"),
+    ("punkt", "Et punkt fra det næste møde, fx /punkt 3.2"),
+    ("indstillinger", "Alle indstillinger til et møde i én oversigt"),
+    ("soeg", "Søg i alle møder, fx /soeg klimastrategi"),
+)
+HANDLERS: dict[str, Handler] = {
+    "start": help.help_command,
+    "hjaelp": help.help_command,
+    "naestemoede": meetings.next_meeting,
+    "moeder": meetings.meetings,
+    "dagsorden": meetings.agenda,
+    "punkt": items.item,
+    "indstillinger": meetings.recommendations,
+    "soeg": search.search,
+}
+
+
+def answer(ctx: HandlerContext, text: str) -> list[Reply]:
+    """The replies to a message: a `/command args` (also `/command@botname`) or plain text."""
+    text = text.strip()
+    if not text.startswith("/"):
+        return help.plain_message()
+    match = COMMAND_RE.match(text)
+    if match is None:
+        return help.unknown_command(text[1:].split()[0] if text[1:].split() else "")
+    name, args = match[1].lower(), match[2] or ""
+    handler = HANDLERS.get(name)
+    if handler is None:
+        return help.unknown_command(name)
+    return handler(ctx, args)
+
+
+def answer_callback(ctx: HandlerContext, data: str) -> list[Reply]:
+    """The replies to a pressed button, from its callback data (see handlers.formatting)."""
+    kind, parts = parse_callback(data)
+    ids = [int(part) for part in parts[:1] if part.isdigit()]
+    if not ids:
+        return to_replies(texts.gone())
+    if kind == "meeting" and len(parts) == 1:
+        return meetings.meeting_pressed(ctx, ids[0])
+    if kind in ("item", "nav") and len(parts) == 2:
+        return items.item_pressed(ctx, ids[0], parts[1], edit=kind == "nav")
+    if kind == "case" and len(parts) == 2:
+        return items.case_pressed(ctx, ids[0], parts[1])
+    return to_replies(texts.gone())

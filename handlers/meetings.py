@@ -1,0 +1,99 @@
+"""/naestemoede, /moeder, /dagsorden and /indstillinger: a meeting chosen by date, shown as a whole."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy.orm import Session
+
+from handlers import texts
+from handlers.context import HandlerContext
+from handlers.formatting import button_rows, item_callback, meeting_callback, short_date, to_replies
+from handlers.replies import Button, Reply
+from parsing.dates import parse_danish_date
+from storage import Meeting, queries
+
+ITEM_BUTTONS_PER_ROW = 4
+MEETING_BUTTONS_PER_ROW = 2
+UPCOMING_LIMIT = 10
+LATEST_LIMIT = 5
+NEAREST_EACH_SIDE = 2
+
+
+def find_meeting(session: Session, ctx: HandlerContext, date_text: str, command: str) -> Meeting | list[str]:
+    """The meeting on the date typed (the next one when none is typed), or the Danish answer why not."""
+    today = ctx.today()
+    if not date_text.strip():
+        meeting = queries.next_meeting(session, today)
+        return meeting if meeting is not None else texts.no_meeting(today)
+    day = parse_danish_date(date_text, today)
+    if day is None:
+        return texts.bad_date(date_text.strip(), command)
+    meeting = queries.meeting_on(session, day)
+    if meeting is not None:
+        return meeting
+    return texts.no_meeting_on(day, nearest_meetings(session, day), command)
+
+
+def nearest_meetings(session: Session, day: dt.date) -> list[Meeting]:
+    """A couple of meetings on either side of `day`, in date order."""
+    before = queries.latest_meetings(session, NEAREST_EACH_SIDE, before=day)
+    after = queries.upcoming_meetings(session, day, limit=NEAREST_EACH_SIDE)
+    return [*reversed(before), *after]
+
+
+def agenda_replies(session: Session, meeting: Meeting, *, edit: bool = False) -> list[Reply]:
+    """A meeting's agenda with a button per item."""
+    items = queries.items_of(session, meeting)
+    documents = queries.documents_of(session, meeting)
+    buttons = [Button(item.number, item_callback(meeting.id, item.number)) for item in items]
+    return to_replies(
+        texts.agenda(meeting, items, documents), button_rows(buttons, ITEM_BUTTONS_PER_ROW), edit=edit
+    )
+
+
+def next_meeting(ctx: HandlerContext, args: str) -> list[Reply]:
+    """/naestemoede: the next meeting from today on, with every item."""
+    with ctx.db.session() as session:
+        found = find_meeting(session, ctx, "", "naestemoede")
+        return agenda_replies(session, found) if isinstance(found, Meeting) else to_replies(found)
+
+
+def agenda(ctx: HandlerContext, args: str) -> list[Reply]:
+    """/dagsorden [dato]: a meeting's agenda, the next one by default."""
+    with ctx.db.session() as session:
+        found = find_meeting(session, ctx, args, "dagsorden")
+        return agenda_replies(session, found) if isinstance(found, Meeting) else to_replies(found)
+
+
+def meetings(ctx: HandlerContext, args: str) -> list[Reply]:
+    """/moeder: upcoming meetings and the five latest, each a button to its agenda."""
+    today = ctx.today()
+    with ctx.db.session() as session:
+        upcoming = queries.upcoming_meetings(session, today, limit=UPCOMING_LIMIT)
+        latest = queries.latest_meetings(session, LATEST_LIMIT, before=today)
+        buttons = [
+            Button(f"{short_date(m.date)} {m.body.name}", meeting_callback(m.id))
+            for m in [*upcoming, *latest]
+        ]
+        return to_replies(
+            texts.meeting_lists(upcoming, latest), button_rows(buttons, MEETING_BUTTONS_PER_ROW)
+        )
+
+
+def recommendations(ctx: HandlerContext, args: str) -> list[Reply]:
+    """/indstillinger [dato]: every item's indstilling for a meeting in one overview."""
+    with ctx.db.session() as session:
+        found = find_meeting(session, ctx, args, "indstillinger")
+        if not isinstance(found, Meeting):
+            return to_replies(found)
+        items = queries.items_of(session, found)
+        buttons = [Button(item.number, item_callback(found.id, item.number)) for item in items]
+        return to_replies(texts.recommendations(found, items), button_rows(buttons, ITEM_BUTTONS_PER_ROW))
+
+
+def meeting_pressed(ctx: HandlerContext, meeting_id: int) -> list[Reply]:
+    """The button of a meeting (from /moeder or a bilag hit): its agenda."""
+    with ctx.db.session() as session:
+        meeting = session.get(Meeting, meeting_id)
+        return agenda_replies(session, meeting) if meeting is not None else to_replies(texts.gone())
