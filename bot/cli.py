@@ -7,9 +7,11 @@ A new command is one more `@main.command()` function here with a docstring (its 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NoReturn
 
@@ -23,6 +25,7 @@ if TYPE_CHECKING:
     from storage import Database
 
 PROG = "kkrbot"
+SAMPLES = Path(__file__).resolve().parent / "samples"  # the bundled sample PDFs
 USAGE_ERROR = 2
 
 
@@ -274,3 +277,80 @@ def upgrade(ctx: click.Context) -> None:
 
     open_db(ctx).dispose()
     echo(f"databasen er opdateret (migrering {head_revision()})")
+
+
+@main.command()
+@click.pass_context
+def run(ctx: click.Context) -> None:
+    """Start Telegram-botten (long polling).
+
+    Kræver TELEGRAM_TOKEN (fra BotFather); TELEGRAM_API_URL vælger Bot API-serveren. Stoppes med Ctrl+C.
+    """
+    settings = settings_for(ctx)
+    if settings.telegram_token is None:
+        fail("TELEGRAM_TOKEN", "mangler: sæt bottens token fra BotFather for at starte botten")
+    from bot.app import build_application
+
+    db = open_db(ctx)
+    logging.getLogger().setLevel(logging.INFO)
+    try:
+        build_application(settings, db).run_polling(allowed_updates=["message", "callback_query"])
+    finally:
+        db.dispose()
+
+
+@main.command()
+@click.pass_context
+def chat(ctx: click.Context) -> None:
+    """Tal med botten i terminalen.
+
+    Skriv kommandoer som i Telegram (fx /naestemoede eller /punkt 3.2), én pr. linje; knapper vises
+    som [tekst], og skriver man teksten, trykkes der på knappen. Afslut med /quit eller Ctrl+D.
+    """
+    from bot.app import handler_context
+    from handlers.chat import PROMPT, run_chat
+
+    settings = settings_for(ctx)
+    db = open_db(ctx)
+    interactive = sys.stdin.isatty()
+    if interactive:
+        echo("kkrbot chat – skriv /hjaelp for hjælp, /quit for at slutte.")
+
+    def lines() -> Iterator[str]:
+        while True:
+            try:
+                yield input(PROMPT) if interactive else next(sys.stdin)
+            except (EOFError, StopIteration):
+                return
+
+    try:
+        run_chat(handler_context(db, settings), lines(), echo)
+    finally:
+        db.dispose()
+
+
+DEMO_TODAY = "2022-03-20"  # a few days before the bundled agenda's meeting
+
+
+@main.command()
+@click.pass_context
+def demo(ctx: click.Context) -> None:
+    """Prøv botten med de medfølgende eksempel-PDF'er.
+
+    Henter eksemplerne ind i databasen (DATABASE_URL, ellers ./data/kkrbot.sqlite3) og åbner chatten
+    med "i dag" sat til før eksempelmødet (KKRBOT_TODAY, ellers 20. marts 2022).
+    """
+    from bot.ingest import Ingester
+
+    settings = settings_for(ctx)
+    if settings.today is None:
+        settings = settings.model_copy(update={"today": dt.date.fromisoformat(DEMO_TODAY)})
+        ctx.find_root().obj["settings"] = settings
+    db = open_db(ctx)
+    try:
+        ingester = Ingester(db)
+        for report in ingester.source(str(SAMPLES)):
+            echo(report.text)
+    finally:
+        db.dispose()
+    ctx.invoke(chat)

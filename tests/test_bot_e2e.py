@@ -1,0 +1,89 @@
+"""The real `kkrbot run` process, long-polling a fake Telegram Bot API server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.ingest import Ingester
+from storage import open_database
+from tests.fake_telegram import FakeTelegram
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MEMBER, READER, NEWCOMER = 4242, 4343, 4444  # one chat per test: Telegram limits messages per chat
+
+
+@pytest.fixture(scope="module")
+def database_file(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """An SQLite file with the fixture PDFs ingested."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('bot') / 'kkrbot.sqlite3'}"
+    db = open_database(url)
+    reports = list(Ingester(db).source(str(FIXTURES / "pdf")))
+    db.dispose()
+    assert not any(r.failed for r in reports)
+    return url
+
+
+@pytest.fixture(scope="module")
+def telegram(database_file: str) -> Iterator[FakeTelegram]:
+    """The fake Bot API server with `kkrbot run` polling it, stopped after the module."""
+    with FakeTelegram() as server:
+        for user_id, name in ((MEMBER, "Mette"), (READER, "Rasmus"), (NEWCOMER, "Nina")):
+            server.add_user(user_id, name)
+        env = {**os.environ, **server.env(), "DATABASE_URL": database_file, "KKRBOT_TODAY": "2022-03-20"}
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run"],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            server.wait_for_polling(timeout=60)
+            yield server
+        finally:
+            process.terminate()
+            output = process.communicate(timeout=30)[0].decode("utf-8", "replace")
+            assert "Traceback" not in output, output
+
+
+def test_bot_registers_its_danish_command_list(telegram: FakeTelegram) -> None:
+    names = [command["command"] for command in telegram.commands()]
+    assert {"naestemoede", "punkt", "dagsorden", "soeg", "hjaelp"} <= set(names)
+
+
+def test_next_meeting_lists_the_agenda_with_buttons_to_open_items(telegram: FakeTelegram) -> None:
+    reply = telegram.ask(MEMBER, "/naestemoede", timeout=30)
+    assert "23. marts 2022" in reply.plain_text
+    assert "Sundhedsklynger" in reply.plain_text
+    button = next(b for row in reply.buttons for b in row if "3.1" in b.text)
+    telegram.press_button(MEMBER, reply.message_id, button.text)
+
+    def item_opened() -> bool:
+        later = telegram.sent_messages(MEMBER)[1:]
+        shown = [m.plain_text for m in later] + [e.plain_text or "" for e in telegram.edits(MEMBER)]
+        return any("SAG-2022-00501" in text for text in shown)
+
+    telegram.wait_for(item_opened, timeout=30)
+
+
+def test_wrong_arguments_get_a_danish_answer_never_silence(telegram: FakeTelegram) -> None:
+    for text in ("/punkt", "/punkt 99.9", "/dagsorden 31. februar", "/ukendt", "hej"):
+        reply = telegram.ask(READER, text, timeout=30)
+        assert reply.plain_text.strip(), text
+    assert telegram.errors() == []
+
+
+def test_run_without_token_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_TOKEN"}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'k.sqlite3'}"
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "run"], env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "TELEGRAM_TOKEN" in done.stderr
