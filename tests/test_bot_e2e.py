@@ -87,3 +87,37 @@ def test_run_without_token_is_one_line_and_exit_2(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "TELEGRAM_TOKEN" in done.stderr
+
+
+EVERY_COMMAND = [
+    ("/start", "/naestemoede"),
+    ("/hjaelp", "/punkt"),
+    ("/moeder", "23. marts 2022"),
+    ("/dagsorden 23. marts 2022", "Sundhedsklynger"),
+    ("/dagsorden 14-06-2022", "14. juni 2022"),
+    ("/punkt 3.2", "SAG-2022-00501"),
+    ("/punkt 3.2 23. april 2021", "Klimahandlingsplan"),
+    ("/indstillinger", "Det indstilles"),
+    ("/soeg sundhedsaftale", "Sundhedsprofil og sundhedsaftaler"),
+]
+
+
+def test_every_command_answers_through_telegram(telegram: FakeTelegram) -> None:
+    for offset, (text, expected) in enumerate(EVERY_COMMAND):
+        user = 5000 + offset  # a chat of its own: Telegram allows about one message a second per chat
+        telegram.add_user(user, f"Medlem {offset}")
+        reply = telegram.ask(user, text, timeout=30)
+        shown = " ".join(m.plain_text for m in telegram.wait_for_messages(user, 1, timeout=30))
+        assert expected in shown or expected in reply.plain_text, (text, shown[:300])
+    assert telegram.errors() == []
+
+
+def test_arrow_buttons_edit_the_item_in_place(telegram: FakeTelegram) -> None:
+    telegram.add_user(NEWCOMER + 1, "Ole")
+    reply = telegram.ask(NEWCOMER + 1, "/punkt 3.2", timeout=30)
+    arrow = next(b.text for row in reply.buttons for b in row if "▶" in b.text)
+    telegram.press_button(NEWCOMER + 1, reply.message_id, arrow)
+    telegram.wait_for(
+        lambda: any("3.3" in (e.plain_text or "") for e in telegram.edits(NEWCOMER + 1)), timeout=30
+    )
+    assert telegram.answered_callbacks()
