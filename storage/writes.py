@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from parsing.model import ParsedDocument, ParsedItem, ParsedSection
 from storage.models import AgendaItem, Body, Document, DocumentPage, Event, ItemChange, Meeting, Section
+from storage.queries import items_of, sections_of
 from storage.results import Change, StoreResult
 from storage.search_index import index_items, index_pages
 
@@ -239,26 +240,6 @@ def sort_key(number: str) -> str:
     return ".".join(p.zfill(5) if p.isdigit() else p.lower() for p in parts)
 
 
-def _current_items(session: Session, meeting: Meeting) -> list[AgendaItem]:
-    return list(
-        session.scalars(
-            select(AgendaItem)
-            .where(AgendaItem.meeting_id == meeting.id, AgendaItem.is_current)
-            .order_by(AgendaItem.sort_key, AgendaItem.id)
-        )
-    )
-
-
-def _current_sections(session: Session, meeting: Meeting) -> list[Section]:
-    return list(
-        session.scalars(
-            select(Section)
-            .where(Section.meeting_id == meeting.id, Section.is_current)
-            .order_by(Section.sort_key, Section.id)
-        )
-    )
-
-
 def _kind_of(session: Session, document_id: int) -> str:
     document = session.get(Document, document_id)
     assert document is not None
@@ -328,11 +309,11 @@ def _apply_agenda(
     section_numbers = {s.number for s in parsed.sections}
     old_sections = _replace(
         session,
-        _current_sections(session, meeting),
+        sections_of(session, meeting),
         lambda kind, number: kind == document.kind or number in section_numbers,
     )
     decided_sections = {s.number: s.decision for s in old_sections}
-    sections = {s.number: s for s in _current_sections(session, meeting)}
+    sections = {s.number: s for s in sections_of(session, meeting)}
     new_sections = [_new_section(meeting, document, s, minutes=False) for s in parsed.sections]
     for section in new_sections:
         section.decision = decided_sections.get(section.number)
@@ -343,7 +324,7 @@ def _apply_agenda(
     item_numbers = {i.number for i in parsed.items}
     old_items = _replace(
         session,
-        _current_items(session, meeting),
+        items_of(session, meeting),
         lambda kind, number: kind == document.kind or number in item_numbers,
     )
     decided = {item.number: item for item in old_items if item.decision_document_id is not None}
@@ -365,8 +346,8 @@ def _apply_minutes(
 ) -> list[AgendaItem]:
     """Decisions go onto the current items with the same number; items no agenda had are created.
     Rows an earlier version of these minutes created or decided are replaced or cleared."""
-    _replace(session, _current_sections(session, meeting), lambda kind, _number: kind == "referat")
-    sections = {s.number: s for s in _current_sections(session, meeting)}
+    _replace(session, sections_of(session, meeting), lambda kind, _number: kind == "referat")
+    sections = {s.number: s for s in sections_of(session, meeting)}
     for section in sections.values():
         section.decision = None  # only what these minutes record under a section stands
     for parsed_section in parsed.sections:
@@ -379,8 +360,8 @@ def _apply_minutes(
             known.decision = _clean_opt(parsed_section.text)
     session.flush()
 
-    touched = _replace(session, _current_items(session, meeting), lambda kind, _number: kind == "referat")
-    items = {item.number: item for item in _current_items(session, meeting)}
+    touched = _replace(session, items_of(session, meeting), lambda kind, _number: kind == "referat")
+    items = {item.number: item for item in items_of(session, meeting)}
     decided = {i.number for i in parsed.items}
     for item in items.values():
         if item.number not in decided and item.decision_document_id is not None:
