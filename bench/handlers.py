@@ -7,7 +7,6 @@ Results are printed and appended to bench/results/handlers.txt. Goal (issue 4): 
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import platform
 import sys
@@ -18,7 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.search import percentile  # noqa: E402
-from bench.tenyear import build  # noqa: E402
+from bench.tenyear import arguments, build  # noqa: E402
 from handlers.context import HandlerContext  # noqa: E402
 from handlers.dispatch import answer  # noqa: E402
 
@@ -32,10 +31,7 @@ RESULTS = Path(__file__).resolve().parent / "results" / "handlers.txt"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--url", help="database URL (default: a new SQLite file in a temp folder)")
-    parser.add_argument("--rounds", type=int, default=30, help="times every command is run")
-    args = parser.parse_args()
+    args = arguments(__doc__, default_rounds=30)
     with tempfile.TemporaryDirectory() as folder:
         url = args.url or f"sqlite:///{folder}/bench.sqlite3"
         db, _ = build(url)

@@ -8,7 +8,6 @@ on SQLite.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import platform
 import statistics
@@ -21,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import func, select  # noqa: E402
 
-from bench.tenyear import build  # noqa: E402
+from bench.tenyear import arguments, build  # noqa: E402
 from storage import AgendaItem, DocumentPage, Meeting, search  # noqa: E402
 
 QUERIES = [
@@ -39,10 +38,7 @@ def percentile(samples: list[float], share: float) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--url", help="database URL (default: a new SQLite file in a temp folder)")
-    parser.add_argument("--rounds", type=int, default=20, help="times every query is run")
-    args = parser.parse_args()
+    args = arguments(__doc__, default_rounds=20)
     with tempfile.TemporaryDirectory() as folder:
         url = args.url or f"sqlite:///{folder}/bench.sqlite3"
         db, stats = build(url)

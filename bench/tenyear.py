@@ -6,6 +6,7 @@ giving about 60 meetings, 1,000 items and 3,000 bilag pages, the size of a real 
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import hashlib
 import time
@@ -70,3 +71,11 @@ def build(url: str) -> tuple[Database, BuildStats]:
                 documents += 1
                 pages += kdnet.pages
     return db, BuildStats(documents, pages, parse_seconds, parsed_pages, time.perf_counter() - started)
+
+
+def arguments(description: str | None, default_rounds: int) -> argparse.Namespace:
+    """The command line every ten-year benchmark takes: a database URL and a number of rounds."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--url", help="database URL (default: a new SQLite file in a temp folder)")
+    parser.add_argument("--rounds", type=int, default=default_rounds, help="times every command is run")
+    return parser.parse_args()
