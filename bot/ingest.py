@@ -7,6 +7,7 @@ from those.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +30,6 @@ class IngestReport:
     text: str  # one Danish line: `ny dagsorden: ...`, `uændret: ...` or `fejl: ...`
     failed: bool = False
     result: StoreResult | None = None
-
     reason: str | None = None  # the Danish reason, when it failed
 
     @property
@@ -42,10 +42,11 @@ def _failure(source: str, reason: str) -> IngestReport:
 
 
 def is_url(source: str) -> bool:
+    """A web address (meeting page or PDF) rather than a path on disk."""
     return source.startswith(("http://", "https://"))
 
 
-def _hints_for(hint: MeetingHint | None, parsed_date: object) -> MeetingHints | None:
+def _hints_for(hint: MeetingHint | None, parsed_date: dt.date) -> MeetingHints | None:
     """The page's time and place, when the page speaks of the same meeting as the PDF."""
     if hint is None or (hint.meeting_date is not None and hint.meeting_date != parsed_date):
         return None
