@@ -2,7 +2,8 @@
 
 The user's words are reduced to plain `\\w+` tokens (storage.words) and handed over as bound
 parameters: on SQLite each stem is quoted inside the MATCH expression, on PostgreSQL the tokens go
-through plainto_tsquery. Nothing the user types is ever part of the SQL or of FTS5 syntax.
+through to_tsquery joined by `&`. Longer words also find the compounds they begin. Nothing the
+user types is ever part of the SQL or of FTS5 syntax.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session, joinedload
 
 from storage.models import AgendaItem, Document, DocumentPage, Meeting
-from storage.words import fts5_query, query_terms, snippet, stem
+from storage.words import fts5_query, query_terms, snippet, stem, tsquery_text
 
 BILAG_SLOTS = 3  # bilag pages kept among the hits even when items alone would fill them
 SNIPPET_FIELDS = ("recommendation", "decision", "background", "case_presentation")
@@ -31,12 +32,12 @@ _SQLITE_PAGES = text(
     "ORDER BY bm25(document_page_fts), rowid DESC LIMIT :limit"
 )
 _PG_ITEMS = text(
-    "SELECT agenda_item.id FROM agenda_item, plainto_tsquery('danish', :query) AS q "
+    "SELECT agenda_item.id FROM agenda_item, to_tsquery('danish', :query) AS q "
     "WHERE agenda_item.search_vector @@ q "
     "ORDER BY ts_rank(agenda_item.search_vector, q) DESC, agenda_item.id DESC LIMIT :limit"
 )
 _PG_PAGES = text(
-    "SELECT document_page.id FROM document_page, plainto_tsquery('danish', :query) AS q "
+    "SELECT document_page.id FROM document_page, to_tsquery('danish', :query) AS q "
     "WHERE document_page.search_vector @@ q "
     "ORDER BY ts_rank(document_page.search_vector, q) DESC, document_page.id DESC LIMIT :limit"
 )
@@ -67,7 +68,7 @@ def search(session: Session, words: str, limit: int = 10) -> list[SearchHit]:
     if session.get_bind().dialect.name == "sqlite":
         query, items_sql, pages_sql = fts5_query(terms), _SQLITE_ITEMS, _SQLITE_PAGES
     else:
-        query, items_sql, pages_sql = " ".join(terms), _PG_ITEMS, _PG_PAGES
+        query, items_sql, pages_sql = tsquery_text(terms), _PG_ITEMS, _PG_PAGES
     item_ids = list(session.scalars(items_sql, {"query": query, "limit": limit}))
     page_ids = list(session.scalars(pages_sql, {"query": query, "limit": limit}))
     bilag_count = min(len(page_ids), max(limit - len(item_ids), min(BILAG_SLOTS, limit)))

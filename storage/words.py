@@ -18,6 +18,7 @@ WORD_RE = re.compile(r"\w+")
 # since "social- og" must stay two words while "for-\nåret" is one.
 BROKEN_WORD_RE = re.compile(r"(\w+)-[ \t]*\n?[ \t]*([a-zæøå]\w*)")
 MAX_QUERY_TERMS = 12
+PREFIX_MIN_LETTERS = 4  # shorter stems would match too much as compound prefixes
 _STEMMER = snowballstemmer.stemmer("danish")
 
 
@@ -48,9 +49,22 @@ def query_terms(words: str) -> list[str]:
     return list(dict.fromkeys(tokens(words)))[:MAX_QUERY_TERMS]
 
 
+def _is_prefix(term_stem: str) -> bool:
+    """Danish joins words into compounds: `klima` should find `klimahandlingsplan`."""
+    return len(term_stem) >= PREFIX_MIN_LETTERS
+
+
 def fts5_query(terms: list[str]) -> str:
-    """An FTS5 MATCH expression that requires every term's stem, each quoted as a plain string."""
-    return " ".join(f'"{stem(term)}"' for term in terms)
+    """An FTS5 MATCH expression requiring every term's stem (quoted as a plain string) or a compound of it."""
+    return " ".join(f'"{s}"*' if _is_prefix(s) else f'"{s}"' for s in map(stem, terms))
+
+
+def tsquery_text(terms: list[str]) -> str:
+    """The same for PostgreSQL's to_tsquery: `\\w+` tokens joined by `&`, compounds as `:*` prefixes.
+
+    Tokens are letters, digits and underscores only, so none of to_tsquery's operators can occur.
+    """
+    return " & ".join(f"{term}:*" if _is_prefix(stem(term)) else term for term in terms)
 
 
 def snippet(text: str, stems: frozenset[str], width: int = 28) -> tuple[str, tuple[tuple[int, int], ...]]:
@@ -75,7 +89,11 @@ def matched_words(text: str, stems: frozenset[str]) -> list[re.Match[str]]:
     """The words of `text` whose stem is one of `stems`, found by a prefix scan, then checked."""
     if not stems:
         return []
-    return [m for m in _prefix_pattern(stems).finditer(text) if stem(m.group().lower()) in stems]
+    return [m for m in _prefix_pattern(stems).finditer(text) if _stem_matches(stem(m.group().lower()), stems)]
+
+
+def _stem_matches(word_stem: str, stems: frozenset[str]) -> bool:
+    return word_stem in stems or any(_is_prefix(s) and word_stem.startswith(s) for s in stems)
 
 
 @functools.lru_cache(maxsize=256)

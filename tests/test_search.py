@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 import storage
 from parsing import ParsedDocument
 from storage import AgendaItem, Document, SearchHit, search
-from storage.words import fts5_query, query_terms, snippet, stem, stemmed_text
+from storage.words import fts5_query, query_terms, snippet, stem, stemmed_text, tsquery_text
 
 Parsed = dict[str, tuple[ParsedDocument, str]]
 HOSTILE = [
@@ -114,7 +114,8 @@ def test_hostile_input_is_just_words(session: Session, words: str) -> None:
 
 def test_query_terms_are_quoted_plain_tokens() -> None:
     assert query_terms('NEAR(" sundhedsaftale* ^x OR') == ["near", "sundhedsaftale", "x", "or"]
-    assert fts5_query(["near", "sundhedsaftalen"]) == '"near" "sundhedsaftal"'
+    assert fts5_query(["near", "sundhedsaftalen", "kl"]) == '"near"* "sundhedsaftal"* "kl"'
+    assert tsquery_text(["sundhedsaftalen", "kl"]) == "sundhedsaftalen:* & kl"
     assert query_terms("a " * 50) == ["a"]
     assert len(query_terms(" ".join(f"ord{n}" for n in range(50)))) == 12
 
@@ -132,3 +133,9 @@ def test_snippet_shows_the_matched_words() -> None:
     assert [shown[a:b] for a, b in marks] == ["sundhedsaftalen"]
     assert "\n" not in shown
     assert snippet("", frozenset({"x"})) == ("", ())
+
+
+def test_a_word_finds_the_compounds_it_begins(session: Session) -> None:
+    hits = search(session, "klima")
+    assert ("2021-04-23", "3.2") in item_hits(hits)  # Klimahandlingsplan for KKR Midtjylland
+    assert any(w.lower().startswith("klima") for hit in hits for w in highlighted(hit))
