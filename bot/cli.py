@@ -109,7 +109,7 @@ def settings_for(ctx: click.Context) -> Settings:
     return settings
 
 
-def read_pdf_file(path: Path) -> bytes:
+def read_input_file(path: Path) -> bytes:
     """The bytes of `path`, or the command ends with a Danish reason why they cannot be read."""
     try:
         return path.read_bytes()
@@ -153,7 +153,7 @@ def parse(file: Path, as_json: bool) -> None:
     """
     from parsing import ParseError, parse_document
 
-    data = read_pdf_file(file)
+    data = read_input_file(file)
     try:
         doc = parse_document(data)
     except ParseError as err:
@@ -354,3 +354,39 @@ def demo(ctx: click.Context) -> None:
     finally:
         db.dispose()
     ctx.invoke(chat)
+
+
+@main.group()
+def udpegninger() -> None:
+    """Udpegninger: hvem der sidder i hvilke bestyrelser, råd og grupper."""
+
+
+@udpegninger.command(name="import")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=True))
+@click.pass_context
+def import_register(ctx: click.Context, file: Path) -> None:
+    """Importér udpegninger fra en CSV- eller Excel-fil (.xlsx).
+
+    Overskrifterne er navn, parti, kommune, organ, rolle, fra, til (og evt. udpeget af); rolle er
+    formand, næstformand, medlem, suppleant eller observatør, datoer dd-mm-åååå eller åååå-mm-dd.
+    CSV må være UTF-8 eller Excels Windows-1252 med , eller ; som skilletegn. Har en række fejl, står
+    hver fejl med sit linjenummer på én linje, intet importeres, og afslutningskoden er 2. Samme fil
+    to gange ændrer intet; en nyere fil afslutter udpegninger i stedet for at gentage dem.
+    """
+    from storage.register import RegisterError, RegisterInvalid
+    from storage.register import import_register as import_file
+
+    data = read_input_file(file)
+    db = open_db(ctx)
+    try:
+        with db.session() as session:
+            result = import_file(session, data, source=file.name)
+    except RegisterInvalid as err:
+        for problem in err.problems:
+            echo(f"{PROG}: {file}: {problem}", err=True)
+        fail(file, str(err))
+    except RegisterError as err:
+        fail(file, str(err))
+    finally:
+        db.dispose()
+    echo(result.summary())

@@ -215,6 +215,7 @@ class Person(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     municipality: Mapped[str] = mapped_column(String(100), default="")
+    party: Mapped[str | None] = mapped_column(String(40))  # ballot letter, e.g. "A" (storage.register)
 
     appointments: Mapped[list[Appointment]] = relationship(back_populates="person")
 
