@@ -293,6 +293,7 @@ def run(ctx: click.Context) -> None:
 
     db = open_db(ctx)
     logging.getLogger().setLevel(logging.INFO)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines carry the bot token in the URL
     try:
         build_application(settings, db).run_polling(allowed_updates=["message", "callback_query"])
     finally:

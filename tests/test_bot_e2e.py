@@ -50,6 +50,7 @@ def telegram(database_file: str) -> Iterator[FakeTelegram]:
             process.terminate()
             output = process.communicate(timeout=30)[0].decode("utf-8", "replace")
             assert "Traceback" not in output, output
+            assert server.token not in output  # the bot's log never shows its token
 
 
 def test_bot_registers_its_danish_command_list(telegram: FakeTelegram) -> None:
