@@ -8,6 +8,7 @@ worker thread so one slow query never stalls the bot's event loop.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from typing import Any
 
@@ -26,7 +27,7 @@ from telegram.ext import (
 
 from bot.clock import Clock
 from bot.config import Settings
-from handlers.context import HandlerContext
+from handlers.context import HandlerContext, Sender
 from handlers.dispatch import COMMANDS, answer, answer_callback
 from handlers.replies import Reply
 from storage import Database
@@ -56,12 +57,20 @@ def _ctx(context: ContextTypes.DEFAULT_TYPE) -> HandlerContext:
     return handler_ctx
 
 
+def _sender(update: Update) -> Sender | None:
+    """Who wrote: the Telegram user and the chat the answer goes to."""
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None:
+        return None
+    return Sender(user_id=user.id, chat_id=chat.id, name=user.full_name or None)
+
+
 async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Any text or command: the dispatcher answers, every reply is sent in order."""
     message = update.effective_message
     if message is None or message.text is None:
         return
-    replies = await asyncio.to_thread(answer, _ctx(context), message.text)
+    replies = await asyncio.to_thread(answer, _ctx(context), message.text, _sender(update))
     for reply in replies:
         await message.reply_html(reply.html, reply_markup=_markup(reply), disable_web_page_preview=True)
 
@@ -72,7 +81,7 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if query is None:
         return
     await query.answer()
-    replies = await asyncio.to_thread(answer_callback, _ctx(context), query.data or "")
+    replies = await asyncio.to_thread(answer_callback, _ctx(context), query.data or "", _sender(update))
     for reply in replies:
         if reply.edit and query.message is not None:
             try:
@@ -105,7 +114,13 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             log.warning("kunne ikke sende fejlbesked til chat %s", update.effective_chat.id)
 
 
-async def _register_commands(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """After getMe: the bot's username goes into the handlers' context (deep links), the command list
+    to Telegram."""
+    handler_ctx: HandlerContext = application.bot_data[CONTEXT_KEY]
+    application.bot_data[CONTEXT_KEY] = dataclasses.replace(
+        handler_ctx, bot_username=application.bot.username
+    )
     await application.bot.set_my_commands([BotCommand(name, description) for name, description in COMMANDS])
 
 
@@ -118,7 +133,7 @@ def build_application(settings: Settings, db: Database) -> Application[Any, Any,
         .token(settings.telegram_token.get_secret_value())
         .base_url(f"{api}/bot")
         .base_file_url(f"{api}/file/bot")
-        .post_init(_register_commands)
+        .post_init(_post_init)
         .rate_limiter(AIORateLimiter(overall_max_rate=25, max_retries=3))
         .build()
     )

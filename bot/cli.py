@@ -7,9 +7,11 @@ A new command is one more `@main.command()` function here with a docstring (its 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import logging
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -309,7 +311,7 @@ def chat(ctx: click.Context) -> None:
     som [tekst], og skriver man teksten, trykkes der på knappen. Afslut med /quit eller Ctrl+D.
     """
     from bot.app import handler_context
-    from handlers.chat import PROMPT, run_chat
+    from handlers.chat import PROMPT, TERMINAL_SENDER, run_chat
 
     settings = settings_for(ctx)
     db = open_db(ctx)
@@ -324,8 +326,11 @@ def chat(ctx: click.Context) -> None:
             except (EOFError, StopIteration):
                 return
 
+    handler_ctx = handler_context(db, settings)
+    # whoever sits at the terminal has the database anyway, so the admin commands work for them
+    handler_ctx = dataclasses.replace(handler_ctx, admins=handler_ctx.admins | {TERMINAL_SENDER.user_id})
     try:
-        run_chat(handler_context(db, settings), lines(), echo)
+        run_chat(handler_ctx, lines(), echo)
     finally:
         db.dispose()
 
@@ -391,3 +396,32 @@ def import_register(ctx: click.Context, file: Path) -> None:
     finally:
         db.dispose()
     echo(result.summary())
+
+
+@main.command(name="link-code")
+@click.argument("name")
+@click.option("--bot", "bot_username", default=None, help="Bottens Telegram-brugernavn til linket (uden @).")
+@click.pass_context
+def link_code(ctx: click.Context, name: str, bot_username: str | None) -> None:
+    """Lav en engangskode, der knytter en Telegram-konto til en person.
+
+    NAME er personens navn, fx "Anders Kühnau" (findes personen ikke, oprettes hun). Koden og linket
+    https://t.me/BOT?start=KODE vises kun denne ene gang; koden virker én gang og i syv dage.
+    Samme som /inviter i Telegram.
+    """
+    from handlers import texts
+    from storage.linking import LinkError, create_link_code
+
+    # under LANG=C Python hands non-ASCII arguments over as surrogates; the terminal wrote UTF-8
+    name = os.fsencode(name).decode("utf-8", "replace")
+    db = open_db(ctx)
+    try:
+        with db.session() as session:
+            issued = create_link_code(session, name)
+    except LinkError as err:
+        fail(name, str(err))
+    finally:
+        db.dispose()
+    echo(f"kode til {issued.person_name}: {issued.code}")
+    echo(f"link: {texts.deep_link(bot_username, issued.code)}")
+    echo(f"udløber: {issued.expires_at:%Y-%m-%d %H:%M} UTC")

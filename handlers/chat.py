@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from handlers.context import HandlerContext
+from handlers.context import HandlerContext, Sender
 from handlers.dispatch import answer, answer_callback
 from handlers.formatting import plain_text
 from handlers.replies import Button, Reply
 
 PROMPT = "> "
+TERMINAL_SENDER = Sender(user_id=0, chat_id=0, name="Terminal")  # the operator at the keyboard
 
 
 def render_plain(reply: Reply) -> str:
@@ -36,8 +37,14 @@ def _pressed(text: str, replies: list[Reply]) -> Button | None:
     return None
 
 
-def run_chat(ctx: HandlerContext, lines: Iterable[str], write: Callable[[str], None]) -> None:
-    """Answer every line like the bot would; an empty line is skipped, `/quit` or EOF ends the chat."""
+def run_chat(
+    ctx: HandlerContext,
+    lines: Iterable[str],
+    write: Callable[[str], None],
+    sender: Sender = TERMINAL_SENDER,
+) -> None:
+    """Answer every line like the bot would, as if `sender` wrote it; an empty line is skipped,
+    `/quit` or EOF ends the chat."""
     latest: list[Reply] = []
     for line in lines:
         text = line.strip()
@@ -46,7 +53,10 @@ def run_chat(ctx: HandlerContext, lines: Iterable[str], write: Callable[[str], N
         if text in ("/quit", "/exit", "exit", "quit"):
             return
         button = _pressed(text, latest)
-        replies = answer_callback(ctx, button.callback_data or "") if button else answer(ctx, text)
+        if button is not None:
+            replies = answer_callback(ctx, button.callback_data or "", sender)
+        else:
+            replies = answer(ctx, text, sender)
         for reply in replies:
             write(render_plain(reply))
             write("")

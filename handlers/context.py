@@ -1,6 +1,6 @@
-"""What handlers are given to work with: the database, "today" and the admins (set up by bot/app.py).
+"""What handlers are given to work with: the database, "today", the admins and who is writing.
 
-Handlers never import bot/ or read the environment; everything arrives here.
+Handlers never import bot/ or read the environment; everything arrives here (set up by bot/app.py).
 """
 
 from __future__ import annotations
@@ -14,8 +14,23 @@ from storage import Database
 
 @dataclass(frozen=True)
 class HandlerContext:
-    """The database, the clock's `today()` (Europe/Copenhagen or KKRBOT_TODAY) and admin user ids."""
+    """The database, the clock's `today()` (Europe/Copenhagen or KKRBOT_TODAY), admin user ids and the
+    bot's Telegram username (for deep links; None until Telegram has told it)."""
 
     db: Database
     today: Callable[[], dt.date]
     admins: frozenset[int] = field(default_factory=frozenset)
+    bot_username: str | None = None
+
+    def is_admin(self, sender: Sender | None) -> bool:
+        """Whether the sender is one of the administrators (KKRBOT_ADMINS)."""
+        return sender is not None and sender.user_id in self.admins
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Who wrote a message or pressed a button: their Telegram user id, their chat and their name."""
+
+    user_id: int
+    chat_id: int
+    name: str | None = None

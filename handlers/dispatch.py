@@ -8,12 +8,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from handlers import help, items, meetings, search, texts
-from handlers.context import HandlerContext
+from handlers import help, items, meetings, members, search, texts
+from handlers.context import HandlerContext, Sender
 from handlers.formatting import parse_callback, to_replies
 from handlers.replies import Reply
 
 Handler = Callable[[HandlerContext, str], list[Reply]]
+SenderHandler = Callable[[HandlerContext, str, Sender | None], list[Reply]]
 
 COMMAND_RE = re.compile(r"^/([A-Za-z0-9_]+)(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
 
@@ -39,10 +40,16 @@ HANDLERS: dict[str, Handler] = {
     "indstillinger": meetings.recommendations,
     "soeg": search.search,
 }
+# Commands that need to know who writes; these win over HANDLERS. /inviter is for administrators
+# only, so it is not in the public command list.
+SENDER_HANDLERS: dict[str, SenderHandler] = {
+    "start": members.start,
+    "inviter": members.invite,
+}
 
 
-def answer(ctx: HandlerContext, text: str) -> list[Reply]:
-    """The replies to a message: a `/command args` (also `/command@botname`) or plain text."""
+def answer(ctx: HandlerContext, text: str, sender: Sender | None = None) -> list[Reply]:
+    """The replies to a message from `sender`: a `/command args` (also `/command@botname`) or plain text."""
     text = text.strip()
     if not text.startswith("/"):
         return help.plain_message()
@@ -50,14 +57,17 @@ def answer(ctx: HandlerContext, text: str) -> list[Reply]:
     if match is None:
         return help.unknown_command(text[1:].split()[0] if text[1:].split() else "")
     name, args = match[1].lower(), match[2] or ""
+    sender_handler = SENDER_HANDLERS.get(name)
+    if sender_handler is not None:
+        return sender_handler(ctx, args, sender)
     handler = HANDLERS.get(name)
     if handler is None:
         return help.unknown_command(name)
     return handler(ctx, args)
 
 
-def answer_callback(ctx: HandlerContext, data: str) -> list[Reply]:
-    """The replies to a pressed button, from its callback data (see handlers.formatting)."""
+def answer_callback(ctx: HandlerContext, data: str, sender: Sender | None = None) -> list[Reply]:
+    """The replies to a button `sender` pressed, from its callback data (see handlers.formatting)."""
     kind, parts = parse_callback(data)
     ids = [int(part) for part in parts[:1] if part.isdigit()]
     if not ids:

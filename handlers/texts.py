@@ -247,3 +247,50 @@ def missing_search_words() -> list[str]:
 
 def gone() -> list[str]:
     return ["Det punkt eller møde findes ikke længere. Se /naestemoede eller /moeder."]
+
+
+# --- linking a Telegram user to a person (/inviter, /start CODE) ---
+
+BOT_USERNAME_PLACEHOLDER = "BOTNAVN"  # in `kkrbot chat`, where no Telegram bot is known
+
+
+def admins_only() -> list[str]:
+    return ["Kun for administratorer"]
+
+
+def invite_usage() -> list[str]:
+    return ["Skriv navnet på den, der skal have en kode, fx /inviter Anders Kühnau"]
+
+
+def invite_unclear(reason: str) -> list[str]:
+    return [f"Der er ikke lavet nogen kode: {esc(reason)}."]
+
+
+def deep_link(bot_username: str | None, code: str) -> str:
+    """The link that opens the bot and sends it `/start CODE`."""
+    return f"https://t.me/{bot_username or BOT_USERNAME_PLACEHOLDER}?start={code}"
+
+
+def invitation(person_name: str, code: str, url: str, expires: dt.date) -> list[str]:
+    """The one time the administrator sees the code: the code, the link and how long it works."""
+    return [
+        f"Engangskode til {bold(person_name)}: <code>{esc(code)}</code>",
+        f"Send linket til {esc(person_name)}: {link(url, url)}",
+        f"Koden virker én gang og udløber {esc(danish_date(expires))}. Den kan også sendes som /start KODE.",
+    ]
+
+
+def linked(person_name: str) -> list[str]:
+    return [f"Velkommen, {bold(person_name)}! Din Telegram-konto er nu knyttet til dig. Se /hjaelp."]
+
+
+def link_refused(reason: str) -> list[str]:
+    return [f"{esc(reason)} Bed en administrator om en ny kode."]
+
+
+def link_locked(until: str) -> list[str]:
+    return [f"Der er sendt for mange forkerte koder. Prøv igen efter kl. {esc(until)}."]
+
+
+def link_needs_a_user() -> list[str]:
+    return ["En kode kan kun bruges fra Telegram."]

@@ -264,6 +264,8 @@ class Member(Base):
     is_blocked: Mapped[bool] = mapped_column(Boolean, default=False)  # blocked by an administrator
     is_inactive: Mapped[bool] = mapped_column(Boolean, default=False)  # the user blocked the bot
     joined_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    failed_link_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    link_locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)  # after 5 wrong codes (UTC)
 
     person: Mapped[Person | None] = relationship()
     subscriptions: Mapped[list[Subscription]] = relationship(
@@ -277,7 +279,8 @@ class LinkCode(Base):
     __tablename__ = "link_code"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(64), unique=True)
+    # sha256 (hex) of the code; the code itself is only ever shown to the administrator once
+    code_hash: Mapped[str] = mapped_column("code", String(64), unique=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
     created_by_member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)

@@ -1,0 +1,65 @@
+"""/inviter and /start CODE: an administrator invites a person, the person's Telegram account is linked.
+
+The storage side (codes, hashes, the lock after wrong codes) is storage.linking; this module only checks
+who may ask and turns the outcome into Danish replies.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from handlers import help, texts
+from handlers.context import HandlerContext, Sender
+from handlers.formatting import danish_time, to_replies
+from handlers.replies import Reply
+from storage.linking import LinkError, RedeemOutcome, create_link_code, redeem_link_code
+
+LOCAL_TIME = ZoneInfo("Europe/Copenhagen")
+REFUSALS = {
+    RedeemOutcome.INVALID: "Koden er ikke gyldig.",
+    RedeemOutcome.EXPIRED: "Koden er udløbet.",
+    RedeemOutcome.USED: "Koden er allerede brugt.",
+}
+
+
+def _local(moment: dt.datetime) -> dt.datetime:
+    return moment.replace(tzinfo=dt.UTC).astimezone(LOCAL_TIME)
+
+
+def invite(ctx: HandlerContext, args: str, sender: Sender | None) -> list[Reply]:
+    """/inviter Fornavn Efternavn (administrators only): a one-time code and its deep link."""
+    if not ctx.is_admin(sender):
+        return to_replies(texts.admins_only())
+    if not args.strip():
+        return to_replies(texts.invite_usage())
+    try:
+        with ctx.db.session() as session:
+            issued = create_link_code(session, args, created_by_user_id=sender.user_id if sender else None)
+    except LinkError as err:
+        return to_replies(texts.invite_unclear(str(err)))
+    url = texts.deep_link(ctx.bot_username, issued.code)
+    return to_replies(
+        texts.invitation(issued.person_name, issued.code, url, _local(issued.expires_at).date())
+    )
+
+
+def start(ctx: HandlerContext, args: str, sender: Sender | None) -> list[Reply]:
+    """/start: the welcome text; /start CODE (from a deep link): links the sender to the code's person."""
+    code = args.strip()
+    if not code:
+        return help.help_command(ctx, args)
+    if sender is None:
+        return to_replies(texts.link_needs_a_user())
+    with ctx.db.session() as session:
+        result = redeem_link_code(
+            session, code, user_id=sender.user_id, chat_id=sender.chat_id, display_name=sender.name
+        )
+    if result.outcome is RedeemOutcome.LINKED and result.person_name is not None:
+        return to_replies(texts.linked(result.person_name))
+    if result.outcome is RedeemOutcome.LOCKED and result.locked_until is not None:
+        return to_replies(texts.link_locked(danish_time(_local(result.locked_until).time())))
+    reply = texts.link_refused(REFUSALS.get(result.outcome, REFUSALS[RedeemOutcome.INVALID]))
+    if result.locked_until is not None:  # this wrong code was the fifth
+        reply += texts.link_locked(danish_time(_local(result.locked_until).time()))
+    return to_replies(reply)

@@ -1,0 +1,197 @@
+"""Linking a Telegram user to a person with a one-time code, so only people an administrator invites are.
+
+A code carries 128 random bits, is stored only as its sha256, is valid for seven days and works once.
+After five wrong codes a user must wait an hour before trying again, which makes guessing hopeless.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from storage.models import LinkCode, Member, Person
+from storage.register import clean_text, name_key, split_name_and_party
+from storage.register import display_name as written_name
+
+CODE_BYTES = 16  # 128 random bits; the brief's floor is 64
+CODE_VALID_FOR = dt.timedelta(days=7)
+MAX_WRONG_CODES = 5
+LOCK_DURATION = dt.timedelta(hours=1)
+MAX_CODE_CHARS = 100  # longer input is no code of ours and is not even hashed
+
+
+class LinkError(Exception):
+    """The name given for a code does not say which person is meant (Danish message)."""
+
+
+class RedeemOutcome(enum.Enum):
+    """What became of a code a user sent."""
+
+    LINKED = "linked"
+    INVALID = "invalid"
+    EXPIRED = "expired"
+    USED = "used"
+    LOCKED = "locked"
+
+
+@dataclass(frozen=True)
+class IssuedCode:
+    """A new code, shown once to the administrator; only its hash is stored."""
+
+    code: str
+    person_name: str
+    expires_at: dt.datetime  # UTC, naive like every stored time
+
+
+@dataclass(frozen=True)
+class Redemption:
+    """The outcome of `/start CODE`: the linked person's name, or why not and until when it is locked."""
+
+    outcome: RedeemOutcome
+    person_name: str | None = None
+    locked_until: dt.datetime | None = None
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def new_code() -> str:
+    """A random, URL-safe code that fits Telegram's deep-link parameter (A-Z, a-z, 0-9, _ and -)."""
+    return secrets.token_urlsafe(CODE_BYTES)
+
+
+def hash_code(code: str) -> str:
+    """The sha256 (hex) that is stored instead of the code."""
+    return hashlib.sha256(code.encode("utf-8")).hexdigest()
+
+
+def find_or_create_person(session: Session, name: str) -> Person:
+    """The one stored person with this name (case, spacing and a party in brackets ignored), or a new one."""
+    plain, party = split_name_and_party(name)
+    plain = clean_text(plain)
+    if not plain:
+        raise LinkError("skriv personens navn, fx Anders Kühnau")
+    key = name_key(plain)
+    same_name = [p for p in session.scalars(select(Person).order_by(Person.id)) if name_key(p.name) == key]
+    if len(same_name) > 1:
+        towns = ", ".join(sorted(p.municipality or "uden kommune" for p in same_name))
+        raise LinkError(f"flere personer hedder {plain} ({towns})")
+    if same_name:
+        return same_name[0]
+    person = Person(name=written_name(plain), municipality="", party=party)
+    session.add(person)
+    session.flush()
+    return person
+
+
+def create_link_code(
+    session: Session, name: str, *, created_by_user_id: int | None = None, now: dt.datetime | None = None
+) -> IssuedCode:
+    """Store a new one-time code for the person called `name` and commit; LinkError if the name is unclear."""
+    now = now or utcnow()
+    try:
+        person = find_or_create_person(session, name)
+        creator = None
+        if created_by_user_id is not None:
+            creator = session.scalar(select(Member.id).where(Member.telegram_user_id == created_by_user_id))
+        code = new_code()
+        expires_at = now + CODE_VALID_FOR
+        session.add(
+            LinkCode(
+                code_hash=hash_code(code),
+                person_id=person.id,
+                created_by_member_id=creator,
+                created_at=now,
+                expires_at=expires_at,
+            )
+        )
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return IssuedCode(code=code, person_name=person.name, expires_at=expires_at)
+
+
+def _member(session: Session, user_id: int, chat_id: int, name: str | None, now: dt.datetime) -> Member:
+    member = session.scalar(select(Member).where(Member.telegram_user_id == user_id))
+    if member is None:
+        member = Member(telegram_user_id=user_id, chat_id=chat_id, display_name=name, joined_at=now)
+        session.add(member)
+        session.flush()
+    member.chat_id = chat_id
+    if name:
+        member.display_name = name[:200]
+    return member
+
+
+def _find_code(session: Session, code: str) -> LinkCode | None:
+    if not code or len(code) > MAX_CODE_CHARS:
+        return None
+    digest = hash_code(code)
+    row = session.scalar(select(LinkCode).where(LinkCode.code_hash == digest))
+    if row is None or not hmac.compare_digest(row.code_hash, digest):
+        return None
+    return row
+
+
+def _refuse(member: Member, outcome: RedeemOutcome, now: dt.datetime) -> Redemption:
+    member.failed_link_attempts = (member.failed_link_attempts or 0) + 1
+    if member.failed_link_attempts >= MAX_WRONG_CODES:
+        member.link_locked_until = now + LOCK_DURATION
+        member.failed_link_attempts = 0
+    return Redemption(outcome, locked_until=member.link_locked_until)
+
+
+def _redeem(session: Session, member: Member, code: str, now: dt.datetime) -> Redemption:
+    if member.link_locked_until is not None and now < member.link_locked_until:
+        return Redemption(RedeemOutcome.LOCKED, locked_until=member.link_locked_until)
+    row = _find_code(session, code.strip())
+    if row is None:
+        return _refuse(member, RedeemOutcome.INVALID, now)
+    if row.used_at is not None:
+        return _refuse(member, RedeemOutcome.USED, now)
+    if row.expires_at is None or row.expires_at <= now:
+        return _refuse(member, RedeemOutcome.EXPIRED, now)
+    claimed = session.scalar(
+        update(LinkCode)
+        .where(LinkCode.id == row.id, LinkCode.used_at.is_(None))
+        .values(used_at=now, used_by_member_id=member.id)
+        .returning(LinkCode.id)
+    )
+    if claimed is None:  # someone else redeemed it a moment ago
+        return _refuse(member, RedeemOutcome.USED, now)
+    person = session.get(Person, row.person_id)
+    assert person is not None
+    member.person_id = person.id
+    member.failed_link_attempts = 0
+    member.link_locked_until = None
+    return Redemption(RedeemOutcome.LINKED, person_name=person.name)
+
+
+def redeem_link_code(
+    session: Session,
+    code: str,
+    *,
+    user_id: int,
+    chat_id: int,
+    display_name: str | None = None,
+    now: dt.datetime | None = None,
+) -> Redemption:
+    """Link the Telegram user to the code's person if the code is valid, counting wrong codes; commits."""
+    now = now or utcnow()
+    try:
+        member = _member(session, user_id, chat_id, display_name, now)
+        result = _redeem(session, member, code, now)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return result
