@@ -12,6 +12,7 @@ import pytest
 
 from bot.ingest import Ingester
 from storage import open_database
+from tests.bot_process import running_bot
 from tests.fake_telegram import FakeTelegram
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -35,22 +36,8 @@ def telegram(database_file: str) -> Iterator[FakeTelegram]:
     with FakeTelegram() as server:
         for user_id, name in ((MEMBER, "Mette"), (READER, "Rasmus"), (NEWCOMER, "Nina")):
             server.add_user(user_id, name)
-        env = {**os.environ, **server.env(), "DATABASE_URL": database_file, "KKRBOT_TODAY": "2022-03-20"}
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run"],
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            server.wait_for_polling(timeout=60)
+        with running_bot(server, DATABASE_URL=database_file, KKRBOT_TODAY="2022-03-20"):
             yield server
-        finally:
-            process.terminate()
-            output = process.communicate(timeout=30)[0].decode("utf-8", "replace")
-            assert "Traceback" not in output, output
-            assert server.token not in output  # the bot's log never shows its token
 
 
 def test_bot_registers_its_danish_command_list(telegram: FakeTelegram) -> None:

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -31,6 +28,7 @@ from storage.linking import (
     utcnow,
 )
 from storage.models import Base
+from tests.bot_process import running_bot
 from tests.conftest import run_kkrbot
 from tests.fake_telegram import FakeTelegram
 
@@ -158,21 +156,8 @@ def linking_bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Fake
     with FakeTelegram() as server:
         server.add_user(ADMIN, "Anne")
         server.add_user(MEMBER, "Mette")
-        env = {**os.environ, **server.env(), "DATABASE_URL": url, "KKRBOT_ADMINS": str(ADMIN)}
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run"],
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            server.wait_for_polling(timeout=60)
+        with running_bot(server, DATABASE_URL=url, KKRBOT_ADMINS=str(ADMIN)):
             yield server, url
-        finally:
-            process.terminate()
-            output = process.communicate(timeout=30)[0].decode("utf-8", "replace")
-            assert "Traceback" not in output, output
 
 
 def test_invite_and_link_through_telegram(linking_bot: tuple[FakeTelegram, str]) -> None:
