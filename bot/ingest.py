@@ -120,9 +120,7 @@ class Ingester:
         with self.db.session() as session:
             stored = source_state(session, url)
             state = PageState(etag=stored.etag, last_modified=stored.last_modified)
-            known = _KnownUrls(self.db)
-            session.rollback()
-        poll = self.web.poll(url, state, known_urls=known)
+        poll = self.web.poll(url, state, known_urls=_KnownUrls(self.db))
         yield from self._poll_reports(poll)
         with self.db.session() as session:
             self._remember(session, poll)

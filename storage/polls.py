@@ -10,7 +10,8 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.models import Body, Meeting, SourceState
+from storage.models import Meeting, SourceState
+from storage.writes import meeting_for
 
 
 def _utcnow() -> dt.datetime:
@@ -40,10 +41,8 @@ def record_poll(
     """Remember one poll of `url`. A poll with an error keeps the old validators, so the next poll
     fetches the page in full again and retries what failed."""
     moment = now or _utcnow()
-    state = session.scalar(select(SourceState).where(SourceState.url == url))
-    if state is None:
-        state = SourceState(url=url)
-        session.add(state)
+    state = source_state(session, url)
+    session.add(state)
     state.last_poll = moment
     if error is None:
         state.etag, state.last_modified = etag, last_modified
@@ -65,17 +64,7 @@ def record_planned_meeting(
     location: str | None = None,
 ) -> Meeting:
     """A meeting a page announces before any document exists; it fills only what is still unknown."""
-    body_row = session.scalar(select(Body).where(Body.name == body))
-    if body_row is None:
-        body_row = Body(name=body)
-        session.add(body_row)
-        session.flush()
-    meeting = session.scalar(
-        select(Meeting).where(Meeting.body_id == body_row.id, Meeting.date == meeting_date)
-    )
-    if meeting is None:
-        meeting = Meeting(body_id=body_row.id, date=meeting_date, state="planned")
-        session.add(meeting)
+    meeting = meeting_for(session, body, meeting_date)
     for name, value in (("start_time", start_time), ("end_time", end_time), ("location", location)):
         if getattr(meeting, name) is None and value is not None:
             setattr(meeting, name, value)

@@ -97,7 +97,7 @@ def _store(
     if known is not None:
         return _unchanged(session, known)
 
-    meeting = _meeting(session, parsed.body, parsed.meeting_date)
+    meeting = meeting_for(session, parsed.body, parsed.meeting_date)
     previous = session.scalar(
         select(Document).where(
             Document.meeting_id == meeting.id, Document.kind == parsed.kind, Document.is_current
@@ -205,7 +205,8 @@ def _unchanged(session: Session, document: Document) -> StoreResult:
     )
 
 
-def _meeting(session: Session, body_name: str, day: dt.date) -> Meeting:
+def meeting_for(session: Session, body_name: str, day: dt.date) -> Meeting:
+    """The meeting of `body_name` on `day`, created (as planned) with its body when not yet known."""
     body = session.scalar(select(Body).where(Body.name == body_name))
     if body is None:
         body = Body(name=body_name)
