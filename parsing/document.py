@@ -50,8 +50,7 @@ def _open(data: bytes) -> Any:
         raise ParseError("PDF'en er beskadiget og kan ikke læses") from err
 
 
-def _meta(layout: PageLayout) -> MeetingMeta:
-    headings = find_headings(layout.lines, layout.body_size)
+def _meta(layout: PageLayout, headings: list[int]) -> MeetingMeta:
     front_matter = layout.lines[: headings[0]] if headings else layout.lines
     front = from_front_matter(front_matter)
     return front.filled_from(from_running_headers(layout.headers)).filled_from(from_title(front_matter))
@@ -104,21 +103,24 @@ def _has_decisions(lines: Sequence[Line]) -> bool:
 def _read(data: bytes, pdf: Any) -> ParsedDocument:
     pages = pdf.pages
     probe = read_layout(pdf, limit=PROBE_PAGES)
-    if not probe.lines and not any(read_layout(pdf).lines):
-        raise ParseError("PDF'en har ingen tekst - er det en scanning?")
-    meta = _meta(probe)
+    if not probe.lines:  # blank first pages: look at every page before calling it a scan
+        probe = read_layout(pdf)
+        if not probe.lines:
+            raise ParseError("PDF'en har ingen tekst - er det en scanning?")
+    meta = _meta(probe, find_headings(probe.lines, probe.body_size))
     if meta.kind == "bilag" and meta.body and meta.meeting_date:
         texts = _fast_page_texts(data) or read_layout(pdf).page_texts
         return ParsedDocument(
             kind="bilag", body=meta.body, meeting_date=meta.meeting_date, pages=len(pages), page_texts=texts
         )
-    layout = read_layout(pdf)
-    meta = meta.filled_from(_meta(layout))
+    layout = probe if probe.page_count == len(pages) else read_layout(pdf)
+    headings = find_headings(layout.lines, layout.body_size)
+    meta = meta.filled_from(_meta(layout, headings))
     if not meta.body or not meta.meeting_date:
         raise ParseError(NOT_A_MEETING)
     top_level_items = meta.body == "KD-Net"
     sections, items = parse_structure(
-        layout.lines, layout.body_size, layout.links, top_level_items=top_level_items
+        layout.lines, layout.body_size, layout.links, headings, top_level_items=top_level_items
     )
     kind = meta.kind
     if kind is None:

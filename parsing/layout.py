@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 # "KKR Midtjylland | 23-03-2022 SIDE | 4", "KKR Midtjylland | Bilag | 23-04-2021 SIDE | 2"
@@ -58,7 +59,7 @@ class PageLayout:
     page_count: int
     page_texts: tuple[str, ...]
 
-    @property
+    @cached_property
     def body_size(self) -> float:
         """The font size most of the text is set in."""
         sizes: Counter[float] = Counter()

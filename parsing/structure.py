@@ -232,11 +232,16 @@ def _links(block: _Block, texts: object, annotations: Sequence[Link]) -> list[st
 
 
 def parse_structure(
-    lines: Sequence[Line], body_size: float, links: Sequence[Link], *, top_level_items: bool
+    lines: Sequence[Line],
+    body_size: float,
+    links: Sequence[Link],
+    headings: list[int],
+    *,
+    top_level_items: bool,
 ) -> tuple[list[ParsedSection], list[ParsedItem]]:
-    """Sections and items of the content lines (front page and contents already removed)."""
+    """Sections and items under the `headings` (from find_headings); lines before the first are ignored."""
     spacing = Spacing.of([ln for ln in lines if abs(ln.size - body_size) < 0.6])
-    blocks = _blocks(lines, find_headings(lines, body_size), top_level_items)
+    blocks = _blocks(lines, headings, top_level_items)
     sections: list[ParsedSection] = []
     items: list[ParsedItem] = []
     for index, block in enumerate(blocks):
