@@ -19,6 +19,7 @@ from storage.db import (
 from storage.models import (
     AgendaItem,
     Appointment,
+    AppointmentProposal,
     Body,
     Document,
     DocumentPage,
@@ -42,6 +43,7 @@ __all__ = [
     "DEFAULT_DATABASE_URL",
     "AgendaItem",
     "Appointment",
+    "AppointmentProposal",
     "Body",
     "Change",
     "Database",

@@ -43,6 +43,7 @@ CHANGE_KINDS = ("added", "removed", "retitled", "recommendation_changed", "decis
 ROLES = ("formand", "næstformand", "medlem", "suppleant", "observatør")
 SUBSCRIPTION_KINDS = ("all", "body", "keyword", "mine")
 EVENT_KINDS = ("new_agenda", "new_supplementary_agenda", "new_minutes", "new_bilag", "new_version")
+PROPOSAL_STATES = ("pending", "confirmed", "rejected")
 
 
 def _utcnow() -> dt.datetime:
@@ -345,8 +346,43 @@ class Notification(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     claimed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     claimed_by: Mapped[str | None] = mapped_column(String(100))
+    # not sent before this moment (UTC): a retry's backoff; None means at once
+    not_before: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # inline keyboard as Telegram wants it: rows of {"text", "url" | "callback_data"}
+    buttons: Mapped[list[Any] | None] = mapped_column(JSON)
 
     member: Mapped[Member] = relationship()
+
+
+class AppointmentProposal(Base):
+    """A change of appointments an agenda item proposes or a minutes decides, waiting for an
+    administrator: nothing from a document is applied to the register without a confirming tap."""
+
+    __tablename__ = "appointment_proposal"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "fingerprint", name="uq_appointment_proposal_meeting_fingerprint"),
+        CheckConstraint(_one_of("state", PROPOSAL_STATES), name="state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), index=True)
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_item.id"))
+    item_number: Mapped[str] = mapped_column(String(20))
+    # who, where, whom they replace, as the document writes them; matched to rows on confirmation
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    person_name: Mapped[str] = mapped_column(String(200))
+    party: Mapped[str | None] = mapped_column(String(40))
+    replaces_name: Mapped[str | None] = mapped_column(String(200))
+    organization_name: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str | None] = mapped_column(String(20))  # None: the replaced person's role, else medlem
+    sentence: Mapped[str] = mapped_column(Text)  # the sentence it was read from, shown to the admin
+    state: Mapped[str] = mapped_column(String(20), default="pending")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    decided_by_user_id: Mapped[int | None] = mapped_column(BigInteger)
+
+    meeting: Mapped[Meeting] = relationship()
+    item: Mapped[AgendaItem | None] = relationship()
 
 
 class SourceState(Base):
