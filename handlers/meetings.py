@@ -7,7 +7,8 @@ import datetime as dt
 from sqlalchemy.orm import Session
 
 from handlers import texts
-from handlers.context import HandlerContext
+from handlers.appointments import items_concerning_sender
+from handlers.context import HandlerContext, Sender
 from handlers.formatting import button_rows, item_callback, meeting_callback, short_date, to_replies
 from handlers.replies import Button, Reply
 from parsing.dates import parse_danish_date
@@ -42,28 +43,41 @@ def nearest_meetings(session: Session, day: dt.date) -> list[Meeting]:
     return [*reversed(before), *after]
 
 
-def agenda_replies(session: Session, meeting: Meeting, *, edit: bool = False) -> list[Reply]:
-    """A meeting's agenda with a button per item."""
+def agenda_replies(
+    session: Session, ctx: HandlerContext, meeting: Meeting, sender: Sender | None, *, edit: bool = False
+) -> list[Reply]:
+    """A meeting's agenda with a button per item; what concerns the sender first and marked."""
     items = queries.items_of(session, meeting)
     documents = queries.documents_of(session, meeting)
-    buttons = [Button(item.number, item_callback(meeting.id, item.number)) for item in items]
+    concerning = items_concerning_sender(session, ctx, sender, items)
+    ordered = [i for i in items if i.id in concerning] + [i for i in items if i.id not in concerning]
+    buttons = [
+        Button(("⭐ " if item.id in concerning else "") + item.number, item_callback(meeting.id, item.number))
+        for item in ordered
+    ]
     return to_replies(
-        texts.agenda(meeting, items, documents), button_rows(buttons, ITEM_BUTTONS_PER_ROW), edit=edit
+        texts.agenda(meeting, items, documents, concerning),
+        button_rows(buttons, ITEM_BUTTONS_PER_ROW),
+        edit=edit,
     )
 
 
-def next_meeting(ctx: HandlerContext, args: str) -> list[Reply]:
+def next_meeting(ctx: HandlerContext, args: str, sender: Sender | None = None) -> list[Reply]:
     """/naestemoede: the next meeting from today on, with every item."""
     with ctx.db.session() as session:
         found = find_meeting(session, ctx, "", "naestemoede")
-        return agenda_replies(session, found) if isinstance(found, Meeting) else to_replies(found)
+        return (
+            agenda_replies(session, ctx, found, sender) if isinstance(found, Meeting) else to_replies(found)
+        )
 
 
-def agenda(ctx: HandlerContext, args: str) -> list[Reply]:
+def agenda(ctx: HandlerContext, args: str, sender: Sender | None = None) -> list[Reply]:
     """/dagsorden [dato]: a meeting's agenda, the next one by default."""
     with ctx.db.session() as session:
         found = find_meeting(session, ctx, args, "dagsorden")
-        return agenda_replies(session, found) if isinstance(found, Meeting) else to_replies(found)
+        return (
+            agenda_replies(session, ctx, found, sender) if isinstance(found, Meeting) else to_replies(found)
+        )
 
 
 def meetings(ctx: HandlerContext, args: str) -> list[Reply]:
@@ -92,8 +106,10 @@ def recommendations(ctx: HandlerContext, args: str) -> list[Reply]:
         return to_replies(texts.recommendations(found, items), button_rows(buttons, ITEM_BUTTONS_PER_ROW))
 
 
-def meeting_pressed(ctx: HandlerContext, meeting_id: int) -> list[Reply]:
+def meeting_pressed(ctx: HandlerContext, meeting_id: int, sender: Sender | None = None) -> list[Reply]:
     """The button of a meeting (from /moeder or a bilag hit): its agenda."""
     with ctx.db.session() as session:
         meeting = session.get(Meeting, meeting_id)
-        return agenda_replies(session, meeting) if meeting is not None else to_replies(texts.gone())
+        if meeting is None:
+            return to_replies(texts.gone())
+        return agenda_replies(session, ctx, meeting, sender)

@@ -1,4 +1,5 @@
-"""/inviter and /start CODE: an administrator invites a person, the person's Telegram account is linked.
+"""/inviter, /start CODE and /glemmig: an administrator invites a person, the person's Telegram account is
+linked, and the member can have it all forgotten again.
 
 The storage side (codes, hashes, the lock after wrong codes) is storage.linking; this module only checks
 who may ask and turns the outcome into Danish replies.
@@ -11,9 +12,9 @@ from zoneinfo import ZoneInfo
 
 from handlers import help, texts
 from handlers.context import HandlerContext, Sender
-from handlers.formatting import danish_time, to_replies
-from handlers.replies import Reply
-from storage.linking import LinkError, RedeemOutcome, create_link_code, redeem_link_code
+from handlers.formatting import danish_time, forget_callback, to_replies
+from handlers.replies import Button, Reply
+from storage.linking import LinkError, RedeemOutcome, create_link_code, forget_member, redeem_link_code
 
 LOCAL_TIME = ZoneInfo("Europe/Copenhagen")
 REFUSALS = {
@@ -63,3 +64,20 @@ def start(ctx: HandlerContext, args: str, sender: Sender | None) -> list[Reply]:
     if result.locked_until is not None:  # this wrong code was the fifth
         reply += texts.link_locked(danish_time(_local(result.locked_until).time()))
     return to_replies(reply)
+
+
+def forget(ctx: HandlerContext, args: str, sender: Sender | None) -> list[Reply]:
+    """/glemmig: asks first; only the "Ja, glem mig" tap deletes anything."""
+    buttons = [[Button("Ja, glem mig", forget_callback("ja")), Button("Nej", forget_callback("nej"))]]
+    return to_replies(texts.forget_question(), buttons)
+
+
+def forget_pressed(ctx: HandlerContext, verdict: str, sender: Sender | None) -> list[Reply]:
+    """The answer to /glemmig's question; the question is replaced by what was done."""
+    if verdict != "ja" or sender is None:
+        return to_replies(texts.not_forgotten(), edit=True)
+    with ctx.db.session() as session:
+        forgotten = forget_member(session, sender.user_id)
+    return to_replies(
+        texts.forgotten(forgotten.had_link, forgotten.subscriptions, forgotten.notices), edit=True
+    )

@@ -13,10 +13,10 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from storage.models import LinkCode, Member, Person
+from storage.models import LinkCode, Member, Notification, Person, Subscription
 from storage.register import clean_text, name_key, split_name_and_party
 from storage.register import display_name as written_name
 
@@ -195,3 +195,39 @@ def redeem_link_code(
         session.rollback()
         raise
     return result
+
+
+@dataclass(frozen=True)
+class Forgotten:
+    """What /glemmig deleted, so the member can be told."""
+
+    had_link: bool
+    subscriptions: int
+    notices: int
+
+
+def forget_member(session: Session, user_id: int) -> Forgotten:
+    """Delete a member's link to a person, their subscriptions and their unsent notices, and commit.
+
+    The member row itself stays (without name or person) so a lockout after wrong codes still holds.
+    """
+    try:
+        member = session.scalar(select(Member).where(Member.telegram_user_id == user_id))
+        if member is None:
+            return Forgotten(had_link=False, subscriptions=0, notices=0)
+        had_link = member.person_id is not None
+        subscriptions = session.execute(delete(Subscription).where(Subscription.member_id == member.id))
+        notices = session.execute(
+            delete(Notification).where(Notification.member_id == member.id, Notification.sent_at.is_(None))
+        )
+        member.person_id = None
+        member.display_name = None
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return Forgotten(had_link, _count(subscriptions), _count(notices))
+
+
+def _count(result: object) -> int:
+    return int(getattr(result, "rowcount", 0) or 0)

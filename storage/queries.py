@@ -15,6 +15,7 @@ from storage.models import (
     Document,
     ItemChange,
     Meeting,
+    Member,
     Organization,
     Person,
     Section,
@@ -159,3 +160,8 @@ def appointments_of(session: Session, person: Person, on: dt.date | None = None)
             (Appointment.end_date.is_(None)) | (Appointment.end_date >= on),
         )
     return list(session.scalars(query.order_by(Organization.name, Appointment.start_date, Appointment.id)))
+
+
+def member_for_user(session: Session, user_id: int) -> Member | None:
+    """The bot's member row for a Telegram user, if they have written to the bot before."""
+    return session.scalar(select(Member).where(Member.telegram_user_id == user_id))

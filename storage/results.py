@@ -59,6 +59,7 @@ class StoreResult:
     document_id: int
     meeting_id: int
     changes: tuple[Change, ...] = ()
+    proposals: int = 0  # appointment changes read from the document, waiting for an administrator
 
     def describe(self) -> str:
         """One Danish line, e.g. `ny dagsorden: KKR Midtjylland 14. juni 2022, 10 punkter`."""

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from parsing.model import ParsedDocument, ParsedItem, ParsedSection
 from storage.models import AgendaItem, Body, Document, DocumentPage, Event, ItemChange, Meeting, Section
+from storage.proposals import record_proposals
 from storage.queries import items_of, sections_of
 from storage.results import Change, StoreResult
 from storage.search_index import index_items, index_pages
@@ -167,6 +168,7 @@ def _store(
         )
     )
     session.flush()
+    proposals = record_proposals(session, meeting, touched, now)
     index_items(session, touched)
     for stored in (document, previous):
         if stored is not None and stored.kind == "bilag":
@@ -182,6 +184,7 @@ def _store(
         document_id=document.id,
         meeting_id=meeting.id,
         changes=tuple(changes),
+        proposals=proposals,
     )
 
 

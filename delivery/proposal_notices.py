@@ -1,0 +1,65 @@
+"""Administrators hear of each new appointment proposal with its Godkend/Afvis buttons, through the outbox.
+
+Ingestion only records proposals (storage.proposals); this job tells every administrator who has
+the bot, once per proposal (outbox key `proposal:<id>`), so nobody has to remember to ask /forslag.
+An administrator (KKRBOT_ADMINS) who has not written yet gets a member row with their private chat,
+whose id is their user id; if they never started the bot, Telegram refuses and the sender marks them
+inactive.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from delivery.fanout import Notice, as_utc, insert_notifications
+from handlers import texts
+from handlers.formatting import proposal_callback, split_html
+from storage import Database
+from storage.models import Member
+from storage.proposals import pending_proposals
+
+
+def proposal_key(proposal_id: int) -> str:
+    return f"proposal:{proposal_id}"
+
+
+def _admin_members(session: Session, admin_user_ids: Collection[int]) -> list[Member]:
+    known = {
+        m.telegram_user_id: m
+        for m in session.scalars(select(Member).where(Member.telegram_user_id.in_(list(admin_user_ids))))
+    }
+    for user_id in sorted(set(admin_user_ids) - set(known)):
+        known[user_id] = Member(telegram_user_id=user_id, chat_id=user_id, is_admin=True)
+        session.add(known[user_id])
+    session.flush()
+    return [m for m in known.values() if not m.is_inactive and not m.is_blocked]
+
+
+def queue_proposal_notices(
+    db: Database, admin_user_ids: Collection[int], now: dt.datetime | None = None
+) -> int:
+    """One notice per pending proposal to each reachable administrator; how many outbox rows are new."""
+    if not admin_user_ids:
+        return 0
+    moment = as_utc(now)
+    created = 0
+    with db.session() as session:
+        if not pending_proposals(session):
+            return 0
+        admins = _admin_members(session, admin_user_ids)
+        for proposal in pending_proposals(session):
+            text = split_html(texts.proposal(proposal))[0]
+            buttons = [
+                [
+                    {"text": "✅ Godkend", "callback_data": proposal_callback(proposal.id, "ja")},
+                    {"text": "❌ Afvis", "callback_data": proposal_callback(proposal.id, "nej")},
+                ]
+            ]
+            notices = [Notice(member_id=admin.id, text=text, buttons=buttons) for admin in admins]
+            created += insert_notifications(session, notices, proposal_key(proposal.id), None, moment)
+        session.commit()
+    return created
