@@ -15,7 +15,8 @@ from tests.fake_telegram import FakeTelegram
 def running_bot(server: FakeTelegram, **env: str) -> Iterator[None]:
     """`kkrbot run` against `server` with extra environment `env`, until the block ends.
 
-    Afterwards its log must hold no traceback and never the bot's token.
+    It is ready once it long-polls, or, with KKRBOT_WEBHOOK_URL in `env`, once it has set its webhook.
+    Afterwards its log must hold no traceback, never the bot's token and never a *SECRET* variable's value.
     """
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", "run"],
@@ -25,10 +26,29 @@ def running_bot(server: FakeTelegram, **env: str) -> Iterator[None]:
         stderr=subprocess.STDOUT,
     )
     try:
-        server.wait_for_polling(timeout=60)
+        if "KKRBOT_WEBHOOK_URL" in env:
+            server.wait_for_webhook(timeout=60)
+        else:
+            server.wait_for_polling(timeout=60)
         yield
     finally:
         process.terminate()
         output = process.communicate(timeout=30)[0].decode("utf-8", "replace")
         assert "Traceback" not in output, output
         assert server.token not in output
+        for name, value in env.items():
+            assert "SECRET" not in name or value not in output, f"{name} in the log"
+
+
+def start_bot_process(server: FakeTelegram, log_path: str, **env: str) -> subprocess.Popen[bytes]:
+    """`kkrbot run` against `server`, its output appended to the file `log_path`, for tests that end it
+    themselves (kill -9 included). Returns at once; the caller waits for what it needs and ends it."""
+    with open(log_path, "ab") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run"],
+            env={**os.environ, **server.env(), **env},
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    return process
