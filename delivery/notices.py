@@ -1,0 +1,167 @@
+"""The Danish texts of what members are told: new agendas, minutes, changes, bilag and reminders.
+
+Each notice is one Telegram HTML message of at most 4096 characters, built only from
+handlers.formatting's helpers. The items that matter to the member come first, marked ★ with the
+reason; an item list too long for one message ends with how many were left out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from handlers.formatting import MESSAGE_MAX_CHARS, bold, compact, esc, italic, meeting_callback
+from handlers.texts import meeting_heading
+from storage.models import AgendaItem, ItemChange, Meeting
+
+MARK = "★"
+DIFFERS_MARK = "⚠️"
+EXCERPT_MAX_CHARS = 280  # a decision or recommendation in a notice: enough to see its gist
+ROOM_FOR_TAIL = 80  # kept free for "… og N punkter mere"
+
+# Words that say a decision did not simply follow the recommendation (indstilling).
+DEVIATION_RE = re.compile(
+    r"\b(?:ikke\s+(?:godkend\w*|vedt\w*|tiltr\w*|tilslut\w*|fulgt)|blev\s+ikke|udsat\w*|udsæt\w*|"
+    r"afvist\w*|afvis\w*|forkast\w*|tilbagesend\w*|med\s+(?:den|de|følgende)\s+ændring\w*|"
+    r"med\s+ændring\w*|med\s+bemærkning\w*|i\s+stedet|trukket|taget\s+af\s+dagsordenen)\b",
+    re.IGNORECASE,
+)
+
+Marks = Mapping[int, Sequence[str]]  # item id -> why it matters to the member
+
+
+def decision_differs(recommendation: str | None, decision: str | None) -> bool:
+    """Whether the minutes record something other than the recommendation: a decision that was
+    postponed, rejected, changed or not followed. Plain approvals and noted orientations are not."""
+    if not recommendation or not decision:
+        return False
+    return DEVIATION_RE.search(" ".join(decision.split())) is not None
+
+
+def meeting_button(meeting: Meeting, label: str = "Åbn dagsordenen") -> list[list[dict[str, Any]]]:
+    """The inline keyboard that opens the meeting's agenda in the bot (handlers.dispatch "meeting")."""
+    return [[{"text": label, "callback_data": meeting_callback(meeting.id)}]]
+
+
+def _excerpt(text: str) -> str:
+    text = " ".join(compact(text).split())
+    return esc(text if len(text) <= EXCERPT_MAX_CHARS else text[: EXCERPT_MAX_CHARS - 1].rstrip() + "…")
+
+
+def _title(item: AgendaItem) -> str:
+    return " ".join(item.title.split())
+
+
+def _item_line(item: AgendaItem, marks: Marks) -> str:
+    line = f"{bold(item.number)} {esc(_title(item))}"
+    why = marks.get(item.id)
+    return f"{MARK} {line} {italic('(' + ', '.join(why) + ')')}" if why else line
+
+
+def _marked_first(items: Sequence[AgendaItem], marks: Marks) -> list[AgendaItem]:
+    return [i for i in items if i.id in marks] + [i for i in items if i.id not in marks]
+
+
+def _count(n: int) -> str:
+    return "1 punkt" if n == 1 else f"{n} punkter"
+
+
+def _fit(head: Sequence[str], entries: Sequence[str], title: str = "", separator: str = "\n") -> str:
+    """Head, then under `title` as many entries as fit in one message and a line for those left out."""
+    room = MESSAGE_MAX_CHARS - len("\n\n".join(head)) - len(title) - ROOM_FOR_TAIL
+    shown: list[str] = []
+    for entry in entries:
+        if len(entry) + len(separator) > room:
+            break
+        shown.append(entry)
+        room -= len(entry) + len(separator)
+    body = separator.join(shown)
+    if len(shown) < len(entries):
+        body += f"{separator}… og {_count(len(entries) - len(shown))} mere. Tryk på knappen for at se alle."
+    if title:
+        body = f"{title}\n{body}"
+    return "\n\n".join(part for part in (*head, body) if part)
+
+
+def _heading(title: str, meeting: Meeting) -> str:
+    return f"{bold(title)}\n{meeting_heading(meeting)}"
+
+
+def new_agenda(meeting: Meeting, items: Sequence[AgendaItem], marks: Marks, *, supplementary: bool) -> str:
+    """A new agenda (or tillægsdagsorden): when and where, how many items, the member's first."""
+    title = "Ny tillægsdagsorden" if supplementary else "Ny dagsorden"
+    head = [_heading(title, meeting), _count(len(items))]
+    if marks:
+        head[-1] += f", heraf {len([i for i in items if i.id in marks])} med {MARK} for dig"
+    return _fit(head, [_item_line(i, marks) for i in _marked_first(items, marks)])
+
+
+def new_minutes(meeting: Meeting, items: Sequence[AgendaItem], marks: Marks) -> str:
+    """New minutes: every decision; where one departs from the recommendation it is marked ⚠️."""
+    differing = [i for i in items if decision_differs(i.recommendation, i.decision)]
+    summary = f"Beslutninger på {_count(len(items))}"
+    if differing:
+        summary += f". {DIFFERS_MARK} = beslutningen afviger fra indstillingen ({len(differing)})"
+    entries = []
+    for item in _marked_first(items, marks):
+        line = _item_line(item, marks)
+        if item in differing:
+            line = f"{DIFFERS_MARK} {line}"
+        decision = _excerpt(item.decision) if item.decision else italic("Ingen beslutning i referatet.")
+        entries.append(f"{line}\n{decision}")
+    return _fit([_heading("Nyt referat", meeting), summary], entries, separator="\n\n")
+
+
+def _change_line(change: ItemChange) -> str:
+    number = bold(change.number)
+    if change.change == "added":
+        return f"➕ Nyt punkt {number} {esc(change.new_value or '')}"
+    if change.change == "removed":
+        return f"➖ Punkt {number} {esc(change.old_value or '')} er taget af dagsordenen"
+    if change.change == "retitled":
+        return (
+            f"✏️ Punkt {number} hedder nu {esc(change.new_value or '')} (før: {esc(change.old_value or '')})"
+        )
+    if change.change == "recommendation_changed":
+        new = _excerpt(change.new_value) if change.new_value else italic("ingen indstilling")
+        return f"✏️ Ny indstilling til punkt {number}:\n{new}"
+    new = _excerpt(change.new_value) if change.new_value else italic("ingen beslutning")
+    return f"✏️ Ny beslutning på punkt {number}:\n{new}"
+
+
+def changed(
+    meeting: Meeting,
+    document_kind: str,
+    version: int,
+    changes: Sequence[ItemChange],
+    marked: Mapping[str, Sequence[str]],
+) -> str:
+    """A re-published agenda or corrected minutes: exactly what changed, item by item;
+    `marked` holds the item numbers that matter to the member and why."""
+    what = {"dagsorden": "Ændret dagsorden", "tillaegsdagsorden": "Ændret tillægsdagsorden"}
+    title = what.get(document_kind, "Rettet referat")
+    ordered = [c for c in changes if c.number in marked] + [c for c in changes if c.number not in marked]
+    entries = []
+    for change in ordered:
+        first, newline, rest = _change_line(change).partition("\n")
+        why = marked.get(change.number)
+        if why:
+            first = f"{MARK} {first} {italic('(' + ', '.join(why) + ')')}"
+        entries.append(first + newline + rest)
+    count = "1 ændring" if len(changes) == 1 else f"{len(changes)} ændringer"
+    return _fit([_heading(title, meeting), f"Version {version}: {count}"], entries)
+
+
+def new_bilag(meeting: Meeting, pages: int) -> str:
+    """New bilag (attachments) for a meeting."""
+    return "\n\n".join([_heading("Nye bilag", meeting), f"Bilagssamlingen har {pages} sider."])
+
+
+def reminder(meeting: Meeting, items: Sequence[AgendaItem], marks: Marks) -> str:
+    """The day before a meeting: when and where, how many items, and the member's own."""
+    head = [_heading("Påmindelse: møde i morgen", meeting), f"Dagsordenen har {_count(len(items))}."]
+    mine = [i for i in items if i.id in marks]
+    if not mine:
+        return "\n\n".join(head)
+    return _fit(head, [_item_line(i, marks) for i in mine], bold("Punkter for dig"))
