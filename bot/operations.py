@@ -1,0 +1,293 @@
+"""What an operator runs beside the bot: `kkrbot status` (is it healthy?) and `kkrbot backup` (SQLite copy).
+
+Status only reads: it never creates, migrates or locks the database, so it is safe as a container
+HEALTHCHECK next to the running bot. Unhealthy means the bot cannot work: the database cannot be reached
+or is not at this version's migration. A failing source or an old outbox backlog is a warning: the
+bot still answers, and restarting it would not help.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
+
+from bot.clock import COPENHAGEN
+from storage.db import current_revision, head_revision
+from storage.health import OutboxBacklog, SourceHealth, outbox_backlog, source_health
+
+CONNECT_TIMEOUT_SECONDS = 5  # a health check must answer before the container runtime gives up
+STALE_POLLS = 3  # a source not polled for this many poll intervals is a warning
+OLD_BACKLOG = dt.timedelta(hours=1)  # an unsent notification older than this is a warning
+
+
+class BackupError(Exception):
+    """A backup that cannot be made; `str(err)` is one Danish line for the operator."""
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    """Everything `kkrbot status` found; `problems` make it unhealthy, `warnings` do not."""
+
+    database: str  # the URL without its password
+    revision: str | None = None  # the database's migration, if it could be read
+    expected_revision: str = field(default_factory=head_revision)
+    sources: list[SourceHealth] = field(default_factory=list)
+    backlog: OutboxBacklog | None = None
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def healthy(self) -> bool:
+        return not self.problems
+
+    def lines(self) -> list[str]:
+        """A few Danish lines for a terminal: the verdict, then the database, the sources, the outbox."""
+        lines = [f"kkrbot: {'sund' if self.healthy else 'USUND'}"]
+        lines.append(f"database: {self.database}")
+        if self.revision is not None:
+            current = (
+                "nyeste" if self.revision == self.expected_revision else f"forventet {self.expected_revision}"
+            )
+            lines.append(f"migrering: {self.revision} ({current})")
+        lines.extend(f"fejl: {problem}" for problem in self.problems)
+        if self.healthy:
+            lines.extend(_source_line(source) for source in self.sources)
+            if not self.sources:
+                lines.append("kilder: ingen hentet endnu")
+            if self.backlog is not None:
+                lines.append(_backlog_line(self.backlog))
+        lines.extend(f"advarsel: {warning}" for warning in self.warnings)
+        return lines
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """The report for scripts (`kkrbot status --json`); times in UTC, ISO 8601."""
+        return {
+            "healthy": self.healthy,
+            "database": self.database,
+            "revision": self.revision,
+            "expected_revision": self.expected_revision,
+            "sources": [
+                {
+                    "url": source.url,
+                    "last_poll": _iso(source.last_poll),
+                    "last_success": _iso(source.last_success),
+                    "last_error": source.last_error,
+                }
+                for source in self.sources
+            ],
+            "outbox": None
+            if self.backlog is None
+            else {"unsent": self.backlog.unsent, "oldest": _iso(self.backlog.oldest)},
+            "problems": self.problems,
+            "warnings": self.warnings,
+        }
+
+
+def _iso(moment: dt.datetime | None) -> str | None:
+    return None if moment is None else moment.replace(tzinfo=dt.UTC).isoformat()
+
+
+def _local(moment: dt.datetime) -> str:
+    return f"{moment.replace(tzinfo=dt.UTC).astimezone(COPENHAGEN):%Y-%m-%d %H:%M}"
+
+
+def _source_line(source: SourceHealth) -> str:
+    if source.last_poll is None:
+        return f"kilde {source.url}: ikke hentet endnu"
+    outcome = f"fejl: {source.last_error}" if source.failing else "ok"
+    return f"kilde {source.url}: sidst hentet {_local(source.last_poll)}, {outcome}"
+
+
+def _backlog_line(backlog: OutboxBacklog) -> str:
+    if backlog.unsent == 0 or backlog.oldest is None:
+        return "udbakke: tom"
+    count = "1 besked venter" if backlog.unsent == 1 else f"{backlog.unsent} beskeder venter"
+    return f"udbakke: {count}, den ældste fra {_local(backlog.oldest)}"
+
+
+def without_password(url: str) -> str:
+    """`url` safe to print: the password replaced by ***."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "DATABASE_URL (ugyldig)"
+
+
+def sqlite_path(url: URL) -> Path | None:
+    """The file of an SQLite URL, or None for other databases, in-memory and `file:` URI forms."""
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    if url.database.startswith("file:"):
+        return None
+    return Path(url.database)
+
+
+def _first_line(err: BaseException) -> str:
+    orig = getattr(err, "orig", None)  # the driver's own message, without SQLAlchemy's SQL and links
+    message = str(orig if orig is not None else err).strip()
+    return message.splitlines()[0] if message else type(err).__name__
+
+
+def check_status(
+    database_url: str, *, poll_seconds: float = 900, now: dt.datetime | None = None
+) -> StatusReport:
+    """How the bot is doing, judged from its database; never writes to it or creates it."""
+    shown = without_password(database_url)
+    try:
+        url = make_url(database_url)
+    except ArgumentError:
+        return StatusReport(database=shown, problems=["DATABASE_URL er ingen gyldig databaseadresse"])
+    path = sqlite_path(url)
+    if path is not None and not path.is_file():
+        return StatusReport(
+            database=shown,
+            problems=[f"databasefilen {path} findes ikke: start botten eller kør `kkrbot db upgrade`"],
+        )
+    connect_args = (
+        {"connect_timeout": CONNECT_TIMEOUT_SECONDS} if url.get_backend_name() == "postgresql" else {}
+    )
+    try:
+        engine = create_engine(url, poolclass=NullPool, connect_args=connect_args)
+    except (ArgumentError, ImportError) as err:
+        return StatusReport(database=shown, problems=[f"databaseadressen kan ikke bruges: {err}"])
+    try:
+        return _inspect(engine, shown, poll_seconds, now or dt.datetime.now(dt.UTC).replace(tzinfo=None))
+    finally:
+        engine.dispose()
+
+
+def _inspect(engine: Engine, shown: str, poll_seconds: float, now: dt.datetime) -> StatusReport:
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except SQLAlchemyError as err:
+        return StatusReport(database=shown, problems=[f"databasen kan ikke nås: {_first_line(err)}"])
+    try:
+        revision = current_revision(engine)
+    except SQLAlchemyError as err:
+        return StatusReport(database=shown, problems=[f"databasen kan ikke læses: {_first_line(err)}"])
+    expected = head_revision()
+    if revision != expected:
+        return StatusReport(
+            database=shown,
+            revision=revision,
+            problems=[
+                f"databasen er ikke migreret (kkrbot forventer migrering {expected}): kør `kkrbot db upgrade`"
+                if revision is None
+                else f"databasen er på migrering {revision}, men kkrbot forventer {expected}: "
+                "kør `kkrbot db upgrade`"
+            ],
+        )
+    try:
+        with Session(engine) as session:
+            sources = source_health(session)
+            backlog = outbox_backlog(session)
+    except SQLAlchemyError as err:
+        return StatusReport(
+            database=shown, revision=revision, problems=[f"databasen kan ikke læses: {_first_line(err)}"]
+        )
+    return StatusReport(
+        database=shown,
+        revision=revision,
+        sources=sources,
+        backlog=backlog,
+        warnings=_warnings(sources, backlog, poll_seconds, now),
+    )
+
+
+def _warnings(
+    sources: list[SourceHealth], backlog: OutboxBacklog, poll_seconds: float, now: dt.datetime
+) -> list[str]:
+    warnings = []
+    stale_after = dt.timedelta(seconds=poll_seconds * STALE_POLLS)
+    for source in sources:
+        if source.failing:
+            warnings.append(f"{source.url} fejlede ved sidste hentning")
+        elif source.last_poll is not None and now - source.last_poll > stale_after:
+            warnings.append(f"{source.url} er ikke hentet siden {_local(source.last_poll)}")
+    if backlog.oldest is not None and now - backlog.oldest > OLD_BACKLOG:
+        warnings.append(f"udbakken har beskeder, der har ventet siden {_local(backlog.oldest)}")
+    return warnings
+
+
+@dataclass(frozen=True)
+class BackupResult:
+    """A finished backup: where it is, how big, and the migration it is at."""
+
+    path: Path
+    size_bytes: int
+    revision: str | None
+
+    def summary(self) -> str:
+        size = (
+            f"{self.size_bytes / 1_000_000:.1f} MB"
+            if self.size_bytes >= 100_000
+            else f"{self.size_bytes} bytes"
+        )
+        return f"backup gemt: {self.path} ({size}, migrering {self.revision or 'ingen'})"
+
+
+def backup_database(database_url: str, target: Path) -> BackupResult:
+    """Copy the SQLite database to `target` with SQLite's online backup, while the bot may keep writing.
+
+    The copy is one consistent snapshot (committed transactions only, the WAL included), written to a
+    temporary file beside `target`, checked with `PRAGMA integrity_check` and then renamed, so `target`
+    is never half written. PostgreSQL has its own tool, pg_dump.
+    """
+    try:
+        url = make_url(database_url)
+    except ArgumentError as err:
+        raise BackupError("DATABASE_URL er ingen gyldig databaseadresse") from err
+    if url.get_backend_name() == "postgresql":
+        raise BackupError("databasen er PostgreSQL: tag backup med pg_dump (se README, Drift)")
+    source = sqlite_path(url)
+    if source is None:
+        raise BackupError(f"kan kun tage backup af en SQLite-fil, ikke {without_password(database_url)}")
+    if not source.is_file():
+        raise BackupError(f"databasefilen {source} findes ikke")
+    if target.exists():
+        raise BackupError("filen findes allerede: vælg et nyt navn, så en ældre backup ikke overskrives")
+    if not target.parent.is_dir():
+        raise BackupError(f"mappen {target.parent} findes ikke")
+    handle, temporary_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(handle)
+    temporary = Path(temporary_name)
+    try:
+        revision = _copy_sqlite(source, temporary)
+        temporary.replace(target)
+    except sqlite3.Error as err:
+        raise BackupError(f"backup mislykkedes: {err}") from err
+    finally:
+        temporary.unlink(missing_ok=True)
+    return BackupResult(path=target, size_bytes=target.stat().st_size, revision=revision)
+
+
+def _copy_sqlite(source: Path, destination: Path) -> str | None:
+    # mode=rw: never create the file; the copy itself only reads
+    reader = sqlite3.connect(f"{source.resolve().as_uri()}?mode=rw", uri=True, timeout=10)
+    writer = sqlite3.connect(destination)
+    try:
+        reader.backup(writer)  # all pages in one step: one read transaction, so one snapshot
+        writer.execute("PRAGMA journal_mode = DELETE")  # a single self-contained file, no -wal beside it
+        (verdict,) = writer.execute("PRAGMA integrity_check").fetchone()
+        if verdict != "ok":
+            raise sqlite3.DatabaseError(f"kopien er ikke hel ({verdict})")
+        has_versions = writer.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+        ).fetchone()
+        row = writer.execute("SELECT version_num FROM alembic_version").fetchone() if has_versions else None
+        return str(row[0]) if row else None
+    finally:
+        writer.close()
+        reader.close()
