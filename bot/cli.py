@@ -166,19 +166,11 @@ def parse(file: Path, as_json: bool) -> None:
         echo("\n".join(describe_document(doc)))
 
 
-def _without_password(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:
-        return "DATABASE_URL"
-
-
 def open_db(ctx: click.Context) -> Database:
     """The configured database, migrated to the current schema; failure ends the command in one line."""
     from sqlalchemy.exc import SQLAlchemyError
 
+    from bot.operations import without_password
     from storage import open_database
 
     settings = settings_for(ctx)
@@ -186,7 +178,7 @@ def open_db(ctx: click.Context) -> Database:
         return open_database(settings.database_url)
     except (SQLAlchemyError, OSError) as err:
         raise CommandError(
-            f"databasen kan ikke åbnes ({_without_password(settings.database_url)}): {err}"
+            f"databasen kan ikke åbnes ({without_password(settings.database_url)}): {err}"
         ) from err
 
 
@@ -284,22 +276,77 @@ def upgrade(ctx: click.Context) -> None:
 @main.command()
 @click.pass_context
 def run(ctx: click.Context) -> None:
-    """Start Telegram-botten (long polling).
+    """Start Telegram-botten (long polling, eller webhook med KKRBOT_WEBHOOK_URL).
 
-    Kræver TELEGRAM_TOKEN (fra BotFather); TELEGRAM_API_URL vælger Bot API-serveren. Stoppes med Ctrl+C.
+    Kræver TELEGRAM_TOKEN (fra BotFather); TELEGRAM_API_URL vælger Bot API-serveren. Med
+    KKRBOT_WEBHOOK_URL lytter botten på KKRBOT_PORT og kræver KKRBOT_WEBHOOK_SECRET. Stoppes med Ctrl+C.
     """
+    from bot.config import webhook_problem
+
     settings = settings_for(ctx)
     if settings.telegram_token is None:
         fail("TELEGRAM_TOKEN", "mangler: sæt bottens token fra BotFather for at starte botten")
-    from bot.app import build_application
+    problem = webhook_problem(settings)
+    if problem is not None:
+        fail(*problem)
+    from bot.app import build_application, serve
+    from bot.logs import setup_logging
 
     db = open_db(ctx)
-    logging.getLogger().setLevel(logging.INFO)
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines carry the bot token in the URL
+    # JSON lines on stdout, tokens and link codes redacted; httpx's request lines (token in the URL) stay out
+    setup_logging(logging.DEBUG if ctx.find_root().params.get("debug") else logging.INFO)
     try:
-        build_application(settings, db).run_polling(allowed_updates=["message", "callback_query"])
+        serve(build_application(settings, db), settings)
     finally:
         db.dispose()
+
+
+UNHEALTHY = 1
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Udskriv rapporten som JSON.")
+@click.option("--quiet", "-q", is_flag=True, help="Skriv kun fejl (til HEALTHCHECK).")
+@click.pass_context
+def status(ctx: click.Context, as_json: bool, quiet: bool) -> None:
+    """Vis, om botten er sund: databasen, migreringen, kilderne og udbakken.
+
+    Sund betyder, at databasen kan nås og er på denne versions migrering; så er afslutningskoden 0,
+    ellers 1 (2 ved forkert konfiguration). En kilde, der fejler, eller beskeder, der har ventet over
+    en time, vises som advarsler uden at gøre botten usund. Databasen læses kun, aldrig ændres.
+    """
+    from bot.operations import check_status
+
+    settings = settings_for(ctx)
+    report = check_status(settings.database_url, poll_seconds=settings.poll_seconds)
+    if as_json:
+        echo(json.dumps(report.to_json_dict(), ensure_ascii=False, indent=1))
+    elif quiet:
+        for problem in report.problems:
+            echo(f"{PROG}: {problem}", err=True)
+    else:
+        echo("\n".join(report.lines()))
+    if not report.healthy:
+        ctx.exit(UNHEALTHY)
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.pass_context
+def backup(ctx: click.Context, file: Path) -> None:
+    """Tag en backup af SQLite-databasen til FILE, mens botten kører.
+
+    Kopien er et øjebliksbillede af databasen (SQLites online-backup), tjekket og klar til at bruge
+    som DATABASE_URL. FILE må ikke findes i forvejen. PostgreSQL tages backup af med pg_dump (se README).
+    """
+    from bot.operations import BackupError, backup_database
+
+    settings = settings_for(ctx)
+    try:
+        result = backup_database(settings.database_url, file)
+    except BackupError as err:
+        fail(file, str(err))
+    echo(result.summary())
 
 
 @main.command()

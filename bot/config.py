@@ -7,6 +7,7 @@ Lists are written the way operators write them in a shell or a compose file: com
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,6 +16,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///./data/kkrbot.sqlite3"
 DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org"
+WEBHOOK_SECRET_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram accepts as a secret_token
 
 
 class ConfigError(Exception):
@@ -49,6 +51,8 @@ class Settings(BaseSettings):
     poll_seconds: int = Field(default=900, gt=0, validation_alias="KKRBOT_POLL_SECONDS")
     inbox: Path | None = Field(default=None, validation_alias="KKRBOT_INBOX")
     send_rate: float = Field(default=25, gt=0, validation_alias="KKRBOT_SEND_RATE")
+    # after this many seconds a claimed but unsent notice counts as lost (its sender died) and is resent
+    outbox_lease_seconds: float = Field(default=60, ge=1, validation_alias="KKRBOT_OUTBOX_LEASE")
     webhook_url: str | None = Field(default=None, validation_alias="KKRBOT_WEBHOOK_URL")
     webhook_secret: SecretStr | None = Field(default=None, validation_alias="KKRBOT_WEBHOOK_SECRET")
     port: int = Field(default=8080, gt=0, lt=65536, validation_alias="KKRBOT_PORT")
@@ -82,3 +86,17 @@ def load_settings() -> Settings:
         raise ConfigError(
             f"{_env_name(first['loc'])}: ugyldig værdi {first.get('input')!r}: {first['msg']}{more}"
         ) from err
+
+
+def webhook_problem(settings: Settings) -> tuple[str, str] | None:
+    """Why the webhook settings cannot be used, as (variable, Danish reason), or None; never shows the
+    secret. A webhook anyone could call with made-up updates is refused: it needs a secret."""
+    if settings.webhook_url is None:
+        return None
+    if not settings.webhook_url.startswith(("https://", "http://")):
+        return "KKRBOT_WEBHOOK_URL", "skal være en adresse, der begynder med https://"
+    if settings.webhook_secret is None:
+        return "KKRBOT_WEBHOOK_SECRET", "mangler: med KKRBOT_WEBHOOK_URL skal der også være en hemmelig nøgle"
+    if not WEBHOOK_SECRET_RE.fullmatch(settings.webhook_secret.get_secret_value()):
+        return "KKRBOT_WEBHOOK_SECRET", "må kun indeholde A-Z, a-z, 0-9, _ og - og være 1-256 tegn lang"
+    return None

@@ -20,6 +20,8 @@ TERMINAL_SENDER = Sender(user_id=0, chat_id=0, name="Terminal")  # the operator 
 def render_plain(reply: Reply) -> str:
     """A reply as the terminal shows it: its text, then its buttons row by row."""
     lines = [plain_text(reply.html)]
+    if reply.document is not None:
+        lines.append(f"[fil: {reply.document.filename}, {len(reply.document.content)} bytes]")
     for row in reply.buttons:
         lines.append(" ".join(f"[{button.label}]" for button in row))
     return "\n".join(lines)

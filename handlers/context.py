@@ -21,6 +21,10 @@ class HandlerContext:
     today: Callable[[], dt.date]
     admins: frozenset[int] = field(default_factory=frozenset)
     bot_username: str | None = None
+    # /hent: starts polling every source in the background; the report goes to the sender's chat when
+    # done. Returns False when a poll is already running (this one follows it). Set by `kkrbot run`
+    # when sources are configured (bot/pollers.py); None elsewhere.
+    fetch_now: Callable[[Sender], bool] | None = None
 
     def is_admin(self, sender: Sender | None) -> bool:
         """Whether the sender is one of the administrators (KKRBOT_ADMINS)."""

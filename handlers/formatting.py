@@ -109,6 +109,16 @@ def meeting_callback(meeting_id: int) -> str:
     return _callback("meeting", meeting_id)
 
 
+def proposal_callback(proposal_id: int, verdict: str) -> str:
+    """Confirm (`ja`) or reject (`nej`) an appointment proposal."""
+    return _callback("prop", proposal_id, verdict)
+
+
+def forget_callback(verdict: str) -> str:
+    """Answer /glemmig's question: `ja` deletes, `nej` keeps everything."""
+    return _callback("forget", verdict)
+
+
 def parse_callback(data: str) -> tuple[str, list[str]]:
     """`item:3:2.1` -> (`item`, [`3`, `2.1`])."""
     kind, _, rest = data.partition(":")

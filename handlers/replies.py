@@ -27,9 +27,23 @@ class Button:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file sent with a reply (sendDocument), e.g. the .ics file of /kalender."""
+
+    filename: str
+    content: bytes
+    mime_type: str
+
+
+@dataclass(frozen=True)
 class Reply:
-    """One message: Telegram HTML (at most 4096 characters of text) and its inline keyboard."""
+    """One message: Telegram HTML (at most 4096 characters of text) and its inline keyboard.
+
+    With a `document` the message is that file, the text its caption (or, when longer than a caption
+    may be, a message of its own just before the file).
+    """
 
     html: str
     buttons: tuple[tuple[Button, ...], ...] = ()
     edit: bool = False  # replace the message the pressed button sits on, instead of sending a new one
+    document: Attachment | None = None

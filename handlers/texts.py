@@ -7,7 +7,7 @@ handlers query storage and hand the rows here, then split the paragraphs into me
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from handlers.formatting import (
     bold,
@@ -21,7 +21,7 @@ from handlers.formatting import (
     short_date,
     when,
 )
-from storage import AgendaItem, Document, Meeting, SearchHit
+from storage import AgendaItem, Appointment, AppointmentProposal, Document, Meeting, SearchHit
 
 EXAMPLE_DATE = "23. marts 2022"
 MINUTES_KINDS = ("referat",)
@@ -51,29 +51,53 @@ def meeting_heading(meeting: Meeting) -> str:
     return "\n".join(lines)
 
 
-def meeting_link(documents: Sequence[Document]) -> str | None:
-    """A link to the PDF people would open: the newest agenda or minutes with a web address."""
+def agenda_document(documents: Sequence[Document]) -> Document | None:
+    """The PDF people would open: the newest agenda or minutes with a web address."""
     current = [d for d in documents if d.is_current and is_web_url(d.source_url)]
     for kind in AGENDA_KINDS:
         for document in current:
-            if document.kind == kind and document.source_url:
-                label = "Referat (PDF)" if kind == "referat" else "Dagsorden (PDF)"
-                return link(document.source_url, label)
+            if document.kind == kind:
+                return document
     return None
 
 
-def agenda(meeting: Meeting, items: Sequence[AgendaItem], documents: Sequence[Document]) -> list[str]:
-    """A meeting with every item's number and title, and a link to its PDF."""
+def meeting_link(documents: Sequence[Document]) -> str | None:
+    """A link to that PDF (see agenda_document)."""
+    document = agenda_document(documents)
+    if document is None or not document.source_url:
+        return None
+    label = "Referat (PDF)" if document.kind == "referat" else "Dagsorden (PDF)"
+    return link(document.source_url, label)
+
+
+def agenda(
+    meeting: Meeting,
+    items: Sequence[AgendaItem],
+    documents: Sequence[Document],
+    concerning: Mapping[int, Sequence[str]] | None = None,
+) -> list[str]:
+    """A meeting with every item's number and title, and a link to its PDF; the items that concern
+    the reader (`concerning`: item id -> why) first, marked "vedrører dig"."""
     paragraphs = [meeting_heading(meeting)]
     if not documents:
         paragraphs.append("Mødet kendes kun fra KL's mødeside: dagsordenen er ikke offentliggjort endnu.")
         return paragraphs
+    concerning = concerning or {}
     if not items:
         paragraphs.append("Der er ingen punkter registreret for mødet.")
     else:
+        mine = [
+            f"⭐ {bold(item.number)} {esc(_title(item))} {concerns_you(concerning[item.id])}"
+            for item in items
+            if item.id in concerning
+        ]
+        if mine:
+            paragraphs.append("\n".join([concerns_you_heading(), *mine]))
         has_minutes = any(d.kind in MINUTES_KINDS for d in documents)
-        lines = [f"{bold(item.number)} {esc(_title(item))}" for item in items]
-        paragraphs.append("\n".join([bold("Referat" if has_minutes else "Dagsorden"), *lines]))
+        lines = [f"{bold(item.number)} {esc(_title(item))}" for item in items if item.id not in concerning]
+        if lines:
+            heading = "Referat" if has_minutes else "Dagsorden"
+            paragraphs.append("\n".join([bold(heading + (", øvrige punkter" if mine else "")), *lines]))
     pdf = meeting_link(documents)
     if pdf:
         paragraphs.append(pdf)
@@ -182,6 +206,11 @@ COMMAND_EXAMPLES = (
     ("/punkt 3.2", "et punkt fra det næste møde; /punkt 3.2 23. marts 2022 for et bestemt møde"),
     ("/indstillinger", "alle indstillinger til det næste møde i én oversigt"),
     ("/soeg klimastrategi", "de ti bedste punkter om et emne fra alle møder"),
+    ("/kalender", "de kommende møder som kalenderfil (.ics) til din kalender"),
+    ("/abonner klima", "besked om nye punkter om klima; /abonner: alt nyt, /abonner mine: dine punkter"),
+    ("/abonnementer", "dine abonnementer; /afmeld klima stopper ét, /afmeld dem alle"),
+    ("/mineudpegninger", "de bestyrelser og udvalg, du er udpeget til (når din konto er koblet på)"),
+    ("/glemmig", "slet din kobling, dine abonnementer og ventende beskeder"),
     ("/hjaelp", "denne hjælp"),
 )
 
@@ -249,6 +278,20 @@ def gone() -> list[str]:
     return ["Det punkt eller møde findes ikke længere. Se /naestemoede eller /moeder."]
 
 
+def calendar_caption(count: int) -> str:
+    """The caption of the /kalender file."""
+    if count == 1:
+        return "1 kommende møde som kalenderfil. Åbn filen for at lægge mødet i din kalender."
+    return f"{count} kommende møder som kalenderfil. Åbn filen for at lægge møderne i din kalender."
+
+
+def no_meetings_for_calendar(today: dt.date) -> list[str]:
+    return [
+        f"Der er ingen kommende møder registreret fra {esc(danish_date(today))}, "
+        "så der er ingen kalenderfil at sende. Se /moeder."
+    ]
+
+
 # --- linking a Telegram user to a person (/inviter, /start CODE) ---
 
 BOT_USERNAME_PLACEHOLDER = "BOTNAVN"  # in `kkrbot chat`, where no Telegram bot is known
@@ -294,3 +337,222 @@ def link_locked(until: str) -> list[str]:
 
 def link_needs_a_user() -> list[str]:
     return ["En kode kan kun bruges fra Telegram."]
+
+
+# --- administrators: /hent, /status and PDFs sent to the bot (handlers.admin) ---
+
+
+def local_moment(moment: dt.datetime) -> str:
+    """`24.11.2026 kl. 21.03` (already in local time)."""
+    return f"{short_date(moment.date())} kl. {danish_time(moment.time())}"
+
+
+def fetch_unavailable() -> list[str]:
+    return [
+        "Der er ingen kilder at hente fra her. Botten henter, når den kører med kkrbot run og "
+        "KKRBOT_SOURCE_URLS eller KKRBOT_INBOX er sat; ellers brug kkrbot ingest."
+    ]
+
+
+def fetch_started() -> list[str]:
+    return ["Henter nu fra mødesiderne og indbakken. Jeg skriver, hvad jeg fandt, når jeg er færdig."]
+
+
+def fetch_queued() -> list[str]:
+    return ["Der hentes allerede. Jeg henter igen, når den hentning er færdig, og skriver, hvad jeg fandt."]
+
+
+def fetch_report(new: Sequence[str], failed: Sequence[str], unchanged: int) -> list[str]:
+    """The outcome of /hent: each new or changed document and each failure on a line of its own."""
+    counts = (
+        f"{len(new)} {'nyt' if len(new) == 1 else 'nye'}, "
+        f"{unchanged} {'uændret' if unchanged == 1 else 'uændrede'}, {len(failed)} fejl"
+    )
+    paragraphs = [f"{bold('Hentning færdig')}: {esc(counts)}."]
+    if new:
+        paragraphs.append("\n".join(f"• {esc(line)}" for line in new))
+    if failed:
+        paragraphs.append("\n".join(f"• {esc(line)}" for line in failed))
+    if not new and not failed:
+        paragraphs.append("Intet nyt.")
+    return paragraphs
+
+
+def source_status(
+    name: str, last_poll: dt.datetime | None, last_success: dt.datetime | None, last_error: str | None
+) -> str:
+    """One source in /status (times already local): when it was polled and how that went."""
+    if last_poll is None:
+        return f"• {esc(name)}: ikke hentet endnu"
+    line = f"• {esc(name)}: hentet {local_moment(last_poll)}"
+    if last_error is None:
+        return line + ", ok"
+    since = local_moment(last_success) if last_success is not None else "aldrig"
+    return line + f", {bold('fejl')}: {esc(last_error)} (sidst uden fejl: {since})"
+
+
+def status(sources: Sequence[str], unsent: int, oldest_unsent: dt.datetime | None) -> list[str]:
+    """/status: the sources' lines (from source_status) and the outbox backlog."""
+    source_lines = "\n".join(sources) if sources else "Ingen kilder er hentet endnu."
+    if unsent == 0 or oldest_unsent is None:
+        backlog = "Ingen beskeder venter."
+    else:
+        waiting = "1 besked venter" if unsent == 1 else f"{unsent} beskeder venter"
+        backlog = f"{waiting} på at blive sendt; den ældste er fra {local_moment(oldest_unsent)}."
+    return [f"{bold('Kilder')}\n{source_lines}", f"{bold('Udbakken')}\n{backlog}"]
+
+
+def document_not_pdf(file_name: str) -> list[str]:
+    return [f"{bold(file_name)} er ikke en PDF. Send mødemateriale som PDF-fil."]
+
+
+def document_too_big(file_name: str, megabytes: int, limit_megabytes: int) -> list[str]:
+    return [
+        f"{bold(file_name)} er for stor ({megabytes} MB): botten kan kun hente filer op til "
+        f"{limit_megabytes} MB fra Telegram. Læg den i indbakken, eller brug kkrbot ingest."
+    ]
+
+
+def document_download_failed(file_name: str) -> list[str]:
+    return [f"Jeg kunne ikke hente {bold(file_name)} fra Telegram. Prøv at sende den igen om lidt."]
+
+
+def document_read(file_name: str, outcome: str) -> list[str]:
+    """What became of a PDF an administrator sent, e.g. `ny dagsorden: KKR Midtjylland 23. marts 2022`."""
+    return [f"{bold(file_name)}: {esc(outcome)}"]
+
+
+def document_failed(file_name: str, reason: str) -> list[str]:
+    return [f"Jeg kunne ikke bruge {bold(file_name)}: {esc(reason)}."]
+
+
+# --- appointments (/mineudpegninger), proposals from documents (/forslag) and /glemmig ---
+
+
+def not_linked() -> list[str]:
+    """An unlinked user sees how to get linked, and nothing else."""
+    return [
+        "Din Telegram-konto er ikke knyttet til en person endnu, så jeg ved ikke, hvor du er udpeget.",
+        "Bed sekretariatet (en administrator) om et link: de sender dig et link, som du åbner her i "
+        "Telegram. Så er du koblet på, og /mineudpegninger viser dine udpegninger.",
+    ]
+
+
+def _period(appointment: Appointment, today: dt.date) -> str:
+    start, end = appointment.start_date, appointment.end_date
+    if end is not None and end < today:
+        return f"{short_date(start)}–{short_date(end)}" if start else f"til {short_date(end)}"
+    if start is not None and start > today:
+        return f"fra {short_date(start)}"
+    text = f"siden {short_date(start)}" if start else "løbende"
+    return f"{text}, til {short_date(end)}" if end else text
+
+
+def _source(appointment: Appointment) -> str:
+    item = appointment.source_item
+    if item is not None:
+        meeting = item.meeting
+        decision = f"{meeting.body.name} {short_date(meeting.date)}, punkt {item.number} {item.title}"
+        return f"besluttet: {esc(decision)} (/punkt {esc(item.number)} {short_date(meeting.date)})"
+    return f"kilde: {esc(appointment.source)}" if appointment.source else ""
+
+
+def appointment_paragraph(appointment: Appointment, today: dt.date) -> str:
+    """One seat: organization, role, period, who appointed and the decision it came from."""
+    lines = [f"{bold(appointment.organization.name)}: {esc(appointment.role)}, {_period(appointment, today)}"]
+    if appointment.appointed_by:
+        lines.append(f"udpeget af {esc(appointment.appointed_by)}")
+    source = _source(appointment)
+    if source:
+        lines.append(source)
+    return "\n".join(lines)
+
+
+def my_appointments(name: str, current: Sequence[Appointment], past: int, today: dt.date) -> list[str]:
+    heading = bold(f"Udpegninger for {name}")
+    if not current:
+        none = "Du har ingen aktuelle udpegninger i registret."
+        return [heading, none + (" Se de tidligere med knappen." if past else "")]
+    return [heading, *(appointment_paragraph(a, today) for a in current)]
+
+
+def past_appointments(name: str, past: Sequence[Appointment], today: dt.date) -> list[str]:
+    if not past:
+        return [f"{esc(name)} har ingen tidligere udpegninger i registret."]
+    return [bold(f"Tidligere udpegninger for {name}"), *(appointment_paragraph(a, today) for a in past)]
+
+
+def past_button(count: int) -> str:
+    return f"Tidligere udpegninger ({count})"
+
+
+def _proposed_change(proposal: AppointmentProposal) -> str:
+    person = proposal.person_name + (f" ({proposal.party})" if proposal.party else "")
+    role = f" som {proposal.role}" if proposal.role else ""
+    if proposal.replaces_name:
+        return (
+            f"{bold(person)} overtager {esc(proposal.replaces_name)}s plads{esc(role)} i "
+            f"{bold(proposal.organization_name)}"
+        )
+    return f"{bold(person)} udpeges{esc(role)} til {bold(proposal.organization_name)}"
+
+
+def proposal(proposal: AppointmentProposal) -> list[str]:
+    """A change read from a document, for an administrator to confirm or reject."""
+    meeting = proposal.meeting
+    item = proposal.item
+    where = f"{meeting.body.name} {short_date(meeting.date)}, punkt {proposal.item_number}"
+    if item is not None:
+        where += f" {item.title}"
+    return [
+        f"{bold('Forslag til udpegning')}\n{esc(where)}",
+        _proposed_change(proposal),
+        f"Fra dokumentet: {italic(proposal.sentence)}",
+    ]
+
+
+def proposal_decided(proposal: AppointmentProposal, *, now: bool) -> list[str]:
+    verdict = "godkendt og skrevet i registret" if proposal.state == "confirmed" else "afvist"
+    prefix = "" if now else "Forslaget var allerede afgjort: "
+    return [f"{prefix}{_proposed_change(proposal)}: {esc(verdict)}."]
+
+
+def no_proposals() -> list[str]:
+    return ["Der er ingen forslag til udpegninger, der venter på en afgørelse."]
+
+
+def proposals_heading(count: int) -> list[str]:
+    return [
+        f"{count} forslag til udpegninger fra dagsordener og referater venter. Intet skrives i "
+        "registret, før du trykker Godkend."
+    ]
+
+
+def forget_question() -> list[str]:
+    return [
+        "Skal jeg glemme dig? Jeg sletter koblingen til din person, dine abonnementer og de "
+        "beskeder, der venter på at blive sendt til dig."
+    ]
+
+
+def forgotten(had_link: bool, subscriptions: int, notices: int) -> list[str]:
+    what = [
+        "koblingen til din person" if had_link else "",
+        f"{subscriptions} abonnement{'er' if subscriptions != 1 else ''}",
+        f"{notices} ventende besked{'er' if notices != 1 else ''}",
+    ]
+    deleted = ", ".join(w for w in what if w)
+    return [f"Du er glemt. Slettet: {esc(deleted)}. Du kan altid starte forfra med /start."]
+
+
+def not_forgotten() -> list[str]:
+    return ["Godt, jeg har ikke slettet noget."]
+
+
+def concerns_you_heading() -> str:
+    return bold("Vedrører dig")
+
+
+def concerns_you(reasons: Sequence[str]) -> str:
+    """`(vedrører dig: Uddannelsesstyregruppen)` after an item's title."""
+    return f"({italic('vedrører dig: ' + ', '.join(reasons))})"

@@ -28,6 +28,8 @@ import select
 import socket
 import threading
 import time
+import urllib.error
+import urllib.request
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -72,6 +74,8 @@ INLINE_BUTTON_ACTIONS = (
     "pay",
 )
 UPDATE_TYPES = frozenset({"message", "callback_query", "my_chat_member"})
+WEBHOOK_RETRY_SECONDS = 0.2  # Telegram waits longer between tries; tests should not
+WEBHOOK_POST_TIMEOUT = 5.0
 NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly the same "
     "as a current content and reply markup of the message"
@@ -226,6 +230,26 @@ class WebhookInfo:
     secret_token: str | None
     allowed_updates: tuple[str, ...] | None
     max_connections: int
+
+
+@dataclass(frozen=True)
+class WebhookDelivery:
+    """One attempt to POST an update to the bot's webhook; `status` None: no HTTP answer at all."""
+
+    update_id: int
+    url: str
+    status: int | None
+    error: str | None
+
+
+@dataclass(frozen=True)
+class _Fault:
+    """A failure injected with fail_next / drop_next (status 0 with drop: no answer at all)."""
+
+    error_code: int
+    description: str
+    retry_after: int | None
+    drop: bool
 
 
 @dataclass(frozen=True)
@@ -452,6 +476,9 @@ class FakeTelegram:
         self._callback_counter = itertools.count(1)
         self._commands: dict[tuple[str, str], list[dict]] = {}
         self._webhook: WebhookInfo | None = None
+        self._deliveries: list[WebhookDelivery] = []
+        self._webhook_error: tuple[int, str] | None = None  # (unix time, message), for getWebhookInfo
+        self._webhook_thread: threading.Thread | None = None
         self._global_sends: deque[float] = deque()
         self._globally_refused_until = 0.0
         self._sent: list[SentMessage] = []
@@ -460,6 +487,7 @@ class FakeTelegram:
         self._actions: list[ChatAction] = []
         self._calls: list[ApiCall] = []
         self._errors: list[RejectedCall] = []
+        self._faults: dict[str, deque[_Fault]] = {}
         self._closing = False
         self._httpd: _HttpServer | None = None
         self._thread: threading.Thread | None = None
@@ -484,6 +512,10 @@ class FakeTelegram:
             daemon=True,
         )
         self._thread.start()
+        self._webhook_thread = threading.Thread(
+            target=self._deliver_updates, name="fake-webhook", daemon=True
+        )
+        self._webhook_thread.start()
         return self
 
     def stop(self) -> None:
@@ -499,8 +531,11 @@ class FakeTelegram:
         httpd.server_close()
         if thread is not None:
             thread.join(timeout=5)
+        if self._webhook_thread is not None:
+            self._webhook_thread.join(timeout=WEBHOOK_POST_TIMEOUT + 1)
         self._httpd = None
         self._thread = None
+        self._webhook_thread = None
 
     def __enter__(self) -> FakeTelegram:
         return self.start()
@@ -677,6 +712,33 @@ class FakeTelegram:
                 raise ValueError(f"button {button.text!r} opens a URL ({button.url}); it sends no callback")
             return self.push_callback(user_id, message_id, button.callback_data, chat_id=chat_id)
 
+    # ----------------------------------------------------------------- injected failures (test side)
+
+    def fail_next(
+        self,
+        method: str,
+        count: int = 1,
+        *,
+        error_code: int = 500,
+        description: str = "Internal Server Error",
+        retry_after: int | None = None,
+    ) -> None:
+        """The next `count` calls of `method` fail with this answer before any other check (5xx, 429...).
+
+        With `retry_after` the answer is a 429 flood wait: like Telegram, the server then refuses every
+        send for that many seconds, so a client that does not wait collects more 429s.
+        """
+        if retry_after is not None:
+            error_code, description = 429, f"Too Many Requests: retry after {retry_after}"
+        fault = _Fault(error_code, description, retry_after, drop=False)
+        with self._cond:
+            self._faults.setdefault(method.lower(), deque()).extend([fault] * count)
+
+    def drop_next(self, method: str, count: int = 1) -> None:
+        """The next `count` calls of `method` get no answer: the connection is closed (a network error)."""
+        with self._cond:
+            self._faults.setdefault(method.lower(), deque()).extend([_Fault(0, "", None, drop=True)] * count)
+
     # ----------------------------------------------------------------- what the bot did (test side)
 
     def sent_messages(self, chat_id: int | None = None) -> list[SentMessage]:
@@ -807,6 +869,15 @@ class FakeTelegram:
         """Wait until the bot has called `method` (e.g. "getUpdates": it polls); returns the first call."""
         return self.wait_for(lambda: next(iter(self.calls(method)), None), timeout, f"a {method} call")
 
+    def wait_for_webhook(self, timeout: float = 10.0) -> WebhookInfo:
+        """Wait until the bot has set a webhook (it has started in webhook mode); returns it."""
+        return self.wait_for(lambda: self._webhook, timeout, "the bot to set a webhook")
+
+    def webhook_deliveries(self) -> list[WebhookDelivery]:
+        """Every POST of an update to the webhook so far, failed ones included."""
+        with self._cond:
+            return list(self._deliveries)
+
     def wait_for_polling(self, timeout: float = 10.0) -> None:
         """Wait until the bot holds a long poll open (it has started and waits for updates)."""
         self.wait_for(lambda: self._waiting_polls > 0, timeout, "the bot to long-poll getUpdates")
@@ -928,6 +999,17 @@ class FakeTelegram:
                 raise ApiError(401, "Unauthorized")
             params = self._read_params(url.query, headers, body)
             handler = self._methods.get(method.lower())
+            fault = self._take_fault(method)
+            if fault is not None and fault.drop:
+                with self._cond:
+                    self._calls.append(ApiCall(method, params.summary(), 0, time.time()))
+                    self._cond.notify_all()
+                return 0, b"", ""
+            if fault is not None:
+                if fault.retry_after is not None:
+                    with self._cond:
+                        self._globally_refused_until = self._clock() + fault.retry_after
+                raise ApiError(fault.error_code, fault.description, fault.retry_after)
             if handler is None:
                 raise ApiError(404, "Not Found")
             if method.lower() == "getupdates":
@@ -961,6 +1043,11 @@ class FakeTelegram:
             self._calls.append(ApiCall(method, params.summary(), 200, time.time()))
             self._cond.notify_all()
         return 200, _json_bytes({"ok": True, "result": result}), "application/json"
+
+    def _take_fault(self, method: str) -> _Fault | None:
+        with self._cond:
+            faults = self._faults.get(method.lower())
+            return faults.popleft() if faults else None
 
     def _answer_error(self, error: ApiError) -> tuple[int, bytes, str]:
         payload: dict[str, Any] = {
@@ -1228,8 +1315,11 @@ class FakeTelegram:
         if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
             raise _bad_request("secret token contains unallowed characters")
         allowed = params.structured("allowed_updates", "can't parse allowed updates JSON object")
+        if isinstance(allowed, list):
+            self._allowed_updates = frozenset(allowed) if allowed else UPDATE_TYPES
         if params.flag("drop_pending_updates"):
             self._updates.clear()
+        self._webhook_error = None
         self._webhook = WebhookInfo(
             url,
             secret,
@@ -1256,7 +1346,36 @@ class FakeTelegram:
             info["max_connections"] = self._webhook.max_connections
             if self._webhook.allowed_updates is not None:
                 info["allowed_updates"] = list(self._webhook.allowed_updates)
+            if self._webhook_error is not None:
+                info["last_error_date"], info["last_error_message"] = self._webhook_error
         return info
+
+    def _deliver_updates(self) -> None:
+        """While a webhook is set, POST the oldest pending update to it, as Telegram does: one at a time,
+        in order, with the secret in X-Telegram-Bot-Api-Secret-Token; an update stays pending (and is
+        tried again after WEBHOOK_RETRY_SECONDS) until the bot answers 2xx."""
+        retry_at = 0.0
+        while True:
+            with self._cond:
+                while not self._closing:
+                    wait = retry_at - time.monotonic()
+                    if self._webhook is not None and self._updates and wait <= 0:
+                        break
+                    self._cond.wait(wait if wait > 0 else None)
+                if self._closing or self._webhook is None:
+                    return
+                webhook, update = self._webhook, copy.deepcopy(self._updates[0])
+            status, error = _post_update(webhook.url, webhook.secret_token, update)
+            with self._cond:
+                self._deliveries.append(WebhookDelivery(update["update_id"], webhook.url, status, error))
+                delivered = status is not None and 200 <= status < 300
+                if delivered:
+                    self._updates = [u for u in self._updates if u["update_id"] != update["update_id"]]
+                else:
+                    why = error or f"Wrong response from the webhook: {status}"
+                    self._webhook_error = (int(time.time()), why)
+                retry_at = 0.0 if delivered else time.monotonic() + WEBHOOK_RETRY_SECONDS
+                self._cond.notify_all()
 
     def _api_sendMessage(self, params: _Params) -> dict:
         chat = self._target_chat(params)
@@ -1556,6 +1675,21 @@ def _chat_id_of(params: _Params) -> int | None:
         return None
 
 
+def _post_update(url: str, secret_token: str | None, update: dict) -> tuple[int | None, str | None]:
+    """POST one update to a webhook: (HTTP status, None) or (None, why there was no answer)."""
+    headers = {"Content-Type": "application/json"}
+    if secret_token is not None:
+        headers["X-Telegram-Bot-Api-Secret-Token"] = secret_token
+    request = urllib.request.Request(url, data=_json_bytes(update), headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=WEBHOOK_POST_TIMEOUT) as response:
+            return response.status, None
+    except urllib.error.HTTPError as err:
+        return err.code, None
+    except (OSError, ValueError) as err:
+        return None, f"Connection failed: {err}"
+
+
 def _json_bytes(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
@@ -1629,6 +1763,11 @@ class _Handler(BaseHTTPRequestHandler):
         status, payload, content_type = self.server.fake._dispatch(
             self.path, self.headers, body, self.connection
         )
+        if status == 0:  # drop_next: hang up without an answer
+            self.close_connection = True
+            with contextlib.suppress(OSError):
+                self.connection.shutdown(socket.SHUT_RDWR)
+            return
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(payload)))
