@@ -31,11 +31,12 @@ from telegram.ext import (
 from bot.clock import Clock
 from bot.config import Settings
 from bot.pollers import register_sources
+from bot.updates import sender_of
 from delivery.fanout import fan_out
 from delivery.proposal_notices import queue_proposal_notices
 from delivery.reminders import queue_reminders
 from delivery.sender import attach_sender, outbox_sender, start_sender, stop_sender
-from handlers.context import HandlerContext, Sender
+from handlers.context import HandlerContext
 from handlers.dispatch import COMMANDS, answer, answer_callback
 from handlers.replies import Reply
 from storage import Database
@@ -68,14 +69,6 @@ def _ctx(context: ContextTypes.DEFAULT_TYPE) -> HandlerContext:
     return handler_ctx
 
 
-def _sender(update: Update) -> Sender | None:
-    """Who wrote: the Telegram user and the chat the answer goes to."""
-    user, chat = update.effective_user, update.effective_chat
-    if user is None or chat is None:
-        return None
-    return Sender(user_id=user.id, chat_id=chat.id, name=user.full_name or None)
-
-
 async def _send_document(bot: Bot, chat_id: int, reply: Reply) -> None:
     """A reply with a file: its text as the caption, or as a message just before it when too long."""
     assert reply.document is not None
@@ -98,7 +91,7 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     message = update.effective_message
     if message is None or message.text is None:
         return
-    replies = await asyncio.to_thread(answer, _ctx(context), message.text, _sender(update))
+    replies = await asyncio.to_thread(answer, _ctx(context), message.text, sender_of(update))
     for reply in replies:
         if reply.document is not None:
             await _send_document(context.bot, message.chat_id, reply)
@@ -112,7 +105,7 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if query is None:
         return
     await query.answer()
-    replies = await asyncio.to_thread(answer_callback, _ctx(context), query.data or "", _sender(update))
+    replies = await asyncio.to_thread(answer_callback, _ctx(context), query.data or "", sender_of(update))
     for reply in replies:
         if reply.edit and query.message is not None:
             try:

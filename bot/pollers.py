@@ -22,6 +22,7 @@ from telegram.ext import Application, ContextTypes, JobQueue
 
 from bot.config import Settings
 from bot.ingest import Ingester, IngestReport
+from bot.updates import sender_of
 from handlers import admin
 from handlers.context import HandlerContext, Sender
 from handlers.replies import Reply
@@ -133,13 +134,6 @@ def _report_replies(reports: Sequence[IngestReport]) -> list[Reply]:
     return admin.fetch_report(new, failed, len(reports) - len(new) - len(failed))
 
 
-def _sender(update: Update) -> Sender | None:
-    user, chat = update.effective_user, update.effective_chat
-    if user is None or chat is None:
-        return None
-    return Sender(user_id=user.id, chat_id=chat.id, name=user.full_name or None)
-
-
 class SourcePollers:
     """The sources of one `kkrbot run` (KKRBOT_SOURCE_URLS, KKRBOT_INBOX) and the one lock they share."""
 
@@ -217,7 +211,7 @@ class SourcePollers:
         file_name = document.file_name or "dokumentet"
         ctx = self._handler_ctx(context)
         replies = admin.document_refusal(
-            ctx, _sender(update), file_name, document.mime_type, document.file_size
+            ctx, sender_of(update), file_name, document.mime_type, document.file_size
         )
         if replies is not None:
             for reply in replies:

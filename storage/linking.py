@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from storage.members import member_for
 from storage.models import LinkCode, Member, Notification, Person, Subscription
 from storage.register import clean_text, name_key, split_name_and_party
 from storage.register import display_name as written_name
@@ -120,18 +121,6 @@ def create_link_code(
     return IssuedCode(code=code, person_name=person.name, expires_at=expires_at)
 
 
-def _member(session: Session, user_id: int, chat_id: int, name: str | None, now: dt.datetime) -> Member:
-    member = session.scalar(select(Member).where(Member.telegram_user_id == user_id))
-    if member is None:
-        member = Member(telegram_user_id=user_id, chat_id=chat_id, display_name=name, joined_at=now)
-        session.add(member)
-        session.flush()
-    member.chat_id = chat_id
-    if name:
-        member.display_name = name[:200]
-    return member
-
-
 def _find_code(session: Session, code: str) -> LinkCode | None:
     if not code or len(code) > MAX_CODE_CHARS:
         return None
@@ -188,7 +177,7 @@ def redeem_link_code(
     """Link the Telegram user to the code's person if the code is valid, counting wrong codes; commits."""
     now = now or utcnow()
     try:
-        member = _member(session, user_id, chat_id, display_name, now)
+        member = member_for(session, user_id, chat_id, display_name, now)
         result = _redeem(session, member, code, now)
         session.commit()
     except BaseException:

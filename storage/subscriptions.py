@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from storage.members import member_for
 from storage.models import Body, Member, Subscription
 from storage.queries import member_for_user
 from storage.words import matched_words, query_terms, searchable_text, stem
@@ -61,25 +62,6 @@ def keyword_matches(keyword: str, texts: Iterable[str]) -> bool:
     stems = keyword_stems(keyword)
     joined = searchable_text("\n".join(texts))
     return bool(stems) and all(matched_words(joined, frozenset({s})) for s in stems)
-
-
-def member_for(
-    session: Session, user_id: int, chat_id: int, name: str | None, now: dt.datetime | None = None
-) -> Member:
-    """The member writing from this Telegram account, created on first use; writing to the bot
-    again means they no longer block it."""
-    member = session.scalar(select(Member).where(Member.telegram_user_id == user_id))
-    if member is None:
-        member = Member(
-            telegram_user_id=user_id, chat_id=chat_id, display_name=name, joined_at=now or utcnow()
-        )
-        session.add(member)
-        session.flush()
-    member.chat_id = chat_id
-    member.is_inactive = False
-    if name:
-        member.display_name = name[:200]
-    return member
 
 
 def _body_named(session: Session, words: str) -> str | None:
