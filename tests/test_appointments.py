@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 import storage
@@ -80,6 +82,21 @@ def test_other_danish_forms_and_sentences_without_names() -> None:
         ("Anne Marie Hansen", "Bo Jensen", "Praksisplanudvalget", None),
         ("Jens Peter Hæsum", None, "Det Regionale Arbejdsmarkedsråd", "observatør"),
     ]
+
+
+# the fixed phrases' words mixed with names, brackets and punctuation, or any text at all
+PHRASE_WORDS = "Bo Ib Åse Ørum (A) (C) overtager overdrage ønsker at pladsen plads i til fra for som udpeges"
+SENTENCES = st.lists(
+    st.sampled_from([*PHRASE_WORDS.split(), ".", ",", "\n", "KKR", "bestyrelsen"]), max_size=60
+).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(SENTENCES | st.text(max_size=300), max_size=4))
+def test_any_text_gives_only_named_changes_and_never_fails(texts: list[str]) -> None:
+    for change in find_appointment_changes(texts):
+        assert len(change.person.split()) >= 2 and change.organization
+        assert change.replaces is None or len(change.replaces.split()) >= 2
 
 
 # --- proposals in storage ---
