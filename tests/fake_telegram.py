@@ -1393,24 +1393,10 @@ class FakeTelegram:
             message["entities"] = list(formatted.entities)
         if preview_disabled:
             message["link_preview_options"] = {"is_disabled": True}
-        chat.messages[message["message_id"]] = message
-        chat.bot_message_ids.add(message["message_id"])
-        self._sent.append(
-            SentMessage(
-                chat_id=chat.id,
-                message_id=message["message_id"],
-                method="sendMessage",
-                text=text,
-                parse_mode=parse_mode,
-                plain_text=formatted.text,
-                entities=formatted.entities,
-                reply_markup=markup,
-                reply_to_message_id=reply_to,
-                link_preview_disabled=preview_disabled,
-                document=None,
-                params=params.summary(),
-            )
-        )
+        self._record_sent(
+            chat, message, "sendMessage", text, parse_mode, formatted, markup, reply_to, params,
+            link_preview_disabled=preview_disabled,
+        )  # fmt: skip
         return message
 
     def _api_sendDocument(self, params: _Params) -> dict:
@@ -1440,28 +1426,49 @@ class FakeTelegram:
             message["caption"] = formatted.text
             if formatted.entities:
                 message["caption_entities"] = list(formatted.entities)
-        chat.messages[message["message_id"]] = message
-        chat.bot_message_ids.add(message["message_id"])
         document = SentDocument(
             chat.id, message["message_id"], filename, content, mime_type, stored.file_id, caption
         )
+        self._record_sent(
+            chat, message, "sendDocument", caption, parse_mode, formatted, markup, reply_to, params,
+            document=document,
+        )  # fmt: skip
+        return message
+
+    def _record_sent(
+        self,
+        chat: _Chat,
+        message: dict,
+        method: str,
+        text: str,
+        parse_mode: str | None,
+        formatted: FormattedText,
+        markup: dict | None,
+        reply_to: int | None,
+        params: _Params,
+        *,
+        link_preview_disabled: bool = False,
+        document: SentDocument | None = None,
+    ) -> None:
+        """The chat keeps the bot's new message, and the test side sees it as sent."""
+        chat.messages[message["message_id"]] = message
+        chat.bot_message_ids.add(message["message_id"])
         self._sent.append(
             SentMessage(
                 chat_id=chat.id,
                 message_id=message["message_id"],
-                method="sendDocument",
-                text=caption,
+                method=method,
+                text=text,
                 parse_mode=parse_mode,
                 plain_text=formatted.text,
                 entities=formatted.entities,
                 reply_markup=markup,
                 reply_to_message_id=reply_to,
-                link_preview_disabled=False,
+                link_preview_disabled=link_preview_disabled,
                 document=document,
                 params=params.summary(),
             )
         )
-        return message
 
     def _document_upload(self, params: _Params) -> _Upload | _StoredFile:
         if "document" in params.files:
