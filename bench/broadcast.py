@@ -14,9 +14,7 @@ appended to bench/results/broadcast.txt.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
-import platform
 import subprocess
 import sys
 import tempfile
@@ -29,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import func, select  # noqa: E402
 
+from bench.report import append, heading  # noqa: E402
 from bot.ingest import Ingester  # noqa: E402
 from storage import Member, Notification, Subscription, open_database  # noqa: E402
 from tests.fake_telegram import FakeTelegram, RateLimits  # noqa: E402
@@ -45,19 +44,6 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--rate", type=float, default=25, help="KKRBOT_SEND_RATE, messages per second")
     parser.add_argument("--no-save", action="store_true", help="print only, do not append to results")
     return parser.parse_args()
-
-
-def commit() -> str:
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(ROOT), "describe", "--always", "--dirty"],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        return done.stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
 
 
 def most_in_one_second(times: list[float]) -> int:
@@ -131,8 +117,7 @@ def main() -> None:
     ideal = (args.members - 1) / args.rate
     busiest_second = most_in_one_second([call.at for call in sends])
     lines = [
-        f"# {dt.datetime.now():%Y-%m-%d %H:%M} {platform.node()} {platform.python_version()} sqlite "
-        f"commit {commit()}",
+        heading("sqlite"),
         f"{args.members} subscribers, one new agenda ({AGENDA.stem}), KKRBOT_SEND_RATE={args.rate:g}, "
         "fake Telegram limits 30/s overall, 1/s per chat",
         f"first to last notice: {last - first:.2f} s for {len(sends)} messages "
@@ -149,9 +134,7 @@ def main() -> None:
         lines.append("the bot's log has a traceback:\n" + log_text[-2000:])
     print("\n".join(lines))
     if not args.no_save:
-        RESULTS.parent.mkdir(exist_ok=True)
-        with RESULTS.open("a", encoding="utf-8") as out:
-            out.write("\n".join(lines) + "\n\n")
+        append(RESULTS, lines)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,6 @@ Results are printed and appended to bench/results/handlers.txt. Goal (issue 4): 
 from __future__ import annotations
 
 import datetime as dt
-import platform
 import sys
 import tempfile
 import time
@@ -16,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.search import percentile  # noqa: E402
+from bench.report import append, heading, percentile  # noqa: E402
 from bench.tenyear import arguments, build  # noqa: E402
 from handlers.context import HandlerContext  # noqa: E402
 from handlers.dispatch import answer  # noqa: E402
@@ -48,7 +47,7 @@ def main() -> None:
         db.dispose()
     everything = [t for samples in per_command.values() for t in samples]
     backend = url.split(":")[0]
-    lines = [f"# {dt.datetime.now():%Y-%m-%d %H:%M} {platform.node()} {platform.python_version()} {backend}"]
+    lines = [heading(backend)]
     for command, samples in per_command.items():
         lines.append(
             f"{command:32s} p50 {percentile(samples, 0.5):6.2f} ms  p99 {percentile(samples, 0.99):6.2f} ms"
@@ -58,9 +57,7 @@ def main() -> None:
         f"p99 {percentile(everything, 0.99):.2f} ms, max {max(everything):.2f} ms"
     )
     print("\n".join(lines))
-    RESULTS.parent.mkdir(exist_ok=True)
-    with RESULTS.open("a", encoding="utf-8") as out:
-        out.write("\n".join(lines) + "\n\n")
+    append(RESULTS, lines)
 
 
 if __name__ == "__main__":

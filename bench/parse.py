@@ -18,7 +18,6 @@ import importlib.metadata
 import io
 import os
 import platform
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -31,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 import pdfplumber  # noqa: E402
 import pypdfium2 as pdfium  # noqa: E402
 
+from bench.report import commit  # noqa: E402
 from parsing import parse_document  # noqa: E402
 
 GOAL_RATIO = 1.3
@@ -145,19 +145,10 @@ def machine() -> str:
     versions = ", ".join(
         f"{name} {importlib.metadata.version(name)}" for name in ("pdfplumber", "pdfminer.six", "pypdfium2")
     )
-    try:
-        commit = subprocess.run(
-            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        commit = "unknown"
     cpu = platform.processor() or platform.machine()
     return (
         f"{platform.node()} {platform.platform()} {cpu}, {os.cpu_count()} CPUs; "
-        f"Python {platform.python_version()}; {versions}; commit {commit}"
+        f"Python {platform.python_version()}; {versions}; commit {commit()}"
     )
 
 

@@ -8,8 +8,6 @@ on SQLite.
 
 from __future__ import annotations
 
-import datetime as dt
-import platform
 import statistics
 import sys
 import tempfile
@@ -20,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import func, select  # noqa: E402
 
+from bench.report import append, heading, percentile  # noqa: E402
 from bench.tenyear import arguments, build  # noqa: E402
 from storage import AgendaItem, DocumentPage, Meeting, search  # noqa: E402
 
@@ -30,11 +29,6 @@ QUERIES = [
     "sundhedsprofil", "passagerråd", "CDEU", "FGU Danmark", "socialområdet specialiserede",
 ]  # fmt: skip
 RESULTS = Path(__file__).resolve().parent / "results" / "search.txt"
-
-
-def percentile(samples: list[float], share: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 def main() -> None:
@@ -58,7 +52,7 @@ def main() -> None:
     store_rate = stats.pages / stats.store_seconds
     ingest_rate = 1 / (stats.parse_seconds / stats.parsed_pages + 1 / store_rate)
     lines = [
-        f"# {dt.datetime.now():%Y-%m-%d %H:%M} {platform.node()} {platform.python_version()} {backend}",
+        heading(backend),
         f"database: {meetings} meetings, {items} items, {pages} stored pages, {stats.documents} documents",
         f"parse: {stats.parsed_pages} pages in {stats.parse_seconds:.2f} s = "
         f"{stats.parsed_pages / stats.parse_seconds:.1f} pages/s",
@@ -69,9 +63,7 @@ def main() -> None:
         f"mean {statistics.mean(timings):.2f} ms",
     ]
     print("\n".join(lines))
-    RESULTS.parent.mkdir(exist_ok=True)
-    with RESULTS.open("a", encoding="utf-8") as out:
-        out.write("\n".join(lines) + "\n\n")
+    append(RESULTS, lines)
 
 
 if __name__ == "__main__":
