@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 from bot.clock import COPENHAGEN
-from storage.db import current_revision, head_revision
+from storage.db import current_revision, head_revision, sqlite_file
 from storage.health import OutboxBacklog, SourceHealth, outbox_backlog, source_health
 
 CONNECT_TIMEOUT_SECONDS = 5  # a health check must answer before the container runtime gives up
@@ -124,15 +124,6 @@ def without_password(url: str) -> str:
         return "DATABASE_URL (ugyldig)"
 
 
-def sqlite_path(url: URL) -> Path | None:
-    """The file of an SQLite URL, or None for other databases, in-memory and `file:` URI forms."""
-    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
-        return None
-    if url.database.startswith("file:"):
-        return None
-    return Path(url.database)
-
-
 def _first_line(err: BaseException) -> str:
     orig = getattr(err, "orig", None)  # the driver's own message, without SQLAlchemy's SQL and links
     message = str(orig if orig is not None else err).strip()
@@ -148,7 +139,7 @@ def check_status(
         url = make_url(database_url)
     except ArgumentError:
         return StatusReport(database=shown, problems=["DATABASE_URL er ingen gyldig databaseadresse"])
-    path = sqlite_path(url)
+    path = sqlite_file(url)
     if path is not None and not path.is_file():
         return StatusReport(
             database=shown,
@@ -251,7 +242,7 @@ def backup_database(database_url: str, target: Path) -> BackupResult:
         raise BackupError("DATABASE_URL er ingen gyldig databaseadresse") from err
     if url.get_backend_name() == "postgresql":
         raise BackupError("databasen er PostgreSQL: tag backup med pg_dump (se README, Drift)")
-    source = sqlite_path(url)
+    source = sqlite_file(url)
     if source is None:
         raise BackupError(f"kan kun tage backup af en SQLite-fil, ikke {without_password(database_url)}")
     if not source.is_file():

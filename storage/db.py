@@ -6,6 +6,8 @@ The URL comes from the caller (bot.config reads DATABASE_URL); without one, an S
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,7 +30,8 @@ class DatabaseNotMigrated(RuntimeError):
     """The database schema is older (or newer) than this version of kkrbot expects."""
 
 
-def _sqlite_file(url: URL) -> Path | None:
+def sqlite_file(url: URL) -> Path | None:
+    """The file of an SQLite URL, or None for other databases, in-memory and `file:` URI forms."""
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
         return None
     if url.database.startswith("file:"):
@@ -48,13 +51,25 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def create_db_engine(url: str | URL = DEFAULT_DATABASE_URL) -> Engine:
     """An engine for `url`; for SQLite the folder is created and the pragmas set on every connection."""
     parsed = make_url(url)
-    sqlite_file = _sqlite_file(parsed)
-    if sqlite_file is not None:
-        sqlite_file.parent.mkdir(parents=True, exist_ok=True)
+    path = sqlite_file(parsed)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(parsed, pool_pre_ping=parsed.get_backend_name() != "sqlite")
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _set_sqlite_pragmas)
     return engine
+
+
+@contextmanager
+def committing(session: Session) -> Iterator[Session]:
+    """Commit what the block did, or roll all of it back if it raised: the one write transaction of a
+    storage function that owns its session's transaction."""
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from storage.db import committing
 from storage.members import member_for
 from storage.models import LinkCode, Member, Notification, Person, Subscription
 from storage.register import clean_text, name_key, split_name_and_party
@@ -98,7 +99,7 @@ def create_link_code(
 ) -> IssuedCode:
     """Store a new one-time code for the person called `name` and commit; LinkError if the name is unclear."""
     now = now or utcnow()
-    try:
+    with committing(session):
         person = find_or_create_person(session, name)
         creator = None
         if created_by_user_id is not None:
@@ -114,10 +115,6 @@ def create_link_code(
                 expires_at=expires_at,
             )
         )
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     return IssuedCode(code=code, person_name=person.name, expires_at=expires_at)
 
 
@@ -176,14 +173,9 @@ def redeem_link_code(
 ) -> Redemption:
     """Link the Telegram user to the code's person if the code is valid, counting wrong codes; commits."""
     now = now or utcnow()
-    try:
+    with committing(session):
         member = member_for(session, user_id, chat_id, display_name, now)
-        result = _redeem(session, member, code, now)
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    return result
+        return _redeem(session, member, code, now)
 
 
 @dataclass(frozen=True)
@@ -200,7 +192,7 @@ def forget_member(session: Session, user_id: int) -> Forgotten:
 
     The member row itself stays (without name or person) so a lockout after wrong codes still holds.
     """
-    try:
+    with committing(session):
         member = session.scalar(select(Member).where(Member.telegram_user_id == user_id))
         if member is None:
             return Forgotten(had_link=False, subscriptions=0, notices=0)
@@ -211,10 +203,6 @@ def forget_member(session: Session, user_id: int) -> Forgotten:
         )
         member.person_id = None
         member.display_name = None
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     return Forgotten(had_link, _count(subscriptions), _count(notices))
 
 

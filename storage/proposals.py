@@ -17,6 +17,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from parsing.appointments import AppointmentChange, find_appointment_changes, is_appointment_item
+from storage.db import committing
 from storage.models import AgendaItem, Appointment, AppointmentProposal, Meeting, Organization, Person
 from storage.register import name_key, normalize_party
 from storage.relevance import organization_pattern
@@ -169,7 +170,7 @@ def decide(
     session: Session, proposal_id: int, *, confirm: bool, user_id: int | None, now: dt.datetime
 ) -> Decision:
     """Confirm (apply to the register) or reject a pending proposal and commit; a decided one stays."""
-    try:
+    with committing(session):
         proposal = session.get(AppointmentProposal, proposal_id, with_for_update=True)
         if proposal is None:
             raise ProposalGone(proposal_id)
@@ -180,8 +181,4 @@ def decide(
         proposal.state = "confirmed" if confirm else "rejected"
         proposal.decided_at = now
         proposal.decided_by_user_id = user_id
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     return Decision(proposal, decided_now=True)

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from storage.db import committing
 from storage.models import ROLES, Appointment, Organization, Person
 
 REQUIRED_COLUMNS = ("navn", "parti", "kommune", "organ", "rolle", "fra", "til")
@@ -547,10 +548,5 @@ def import_register(session: Session, data: bytes, *, source: str) -> ImportResu
     """Read, check and store a register file in one transaction: every row, or nothing of it."""
     unit = "række" if data.startswith(b"PK\x03\x04") else "linje"
     rows = read_register(data)
-    try:
-        result = apply_register(session, rows, source=source, unit=unit)
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    return result
+    with committing(session):
+        return apply_register(session, rows, source=source, unit=unit)

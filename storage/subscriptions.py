@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from storage.db import committing
 from storage.members import member_for
 from storage.models import Body, Member, Subscription
 from storage.queries import member_for_user
@@ -82,13 +83,8 @@ def subscribe(
     now: dt.datetime | None = None,
 ) -> Subscribed:
     """Follow everything (no words), `mine`, a body by its name, or a keyword; commits."""
-    try:
-        result = _subscribe(session, user_id, chat_id, name, words.strip(), now or utcnow())
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    return result
+    with committing(session):
+        return _subscribe(session, user_id, chat_id, name, words.strip(), now or utcnow())
 
 
 def _subscribe(
@@ -151,13 +147,9 @@ def unsubscribe_id(session: Session, user_id: int, subscription_id: int) -> list
 
 
 def _remove(session: Session, member: Member, removed: Sequence[Subscription]) -> list[Subscription]:
-    try:
+    with committing(session):
         for subscription in removed:
             member.subscriptions.remove(subscription)
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     return list(removed)
 
 
