@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from delivery.fanout import Notice, as_utc, insert_notifications
 from handlers import texts
-from handlers.formatting import proposal_callback, split_html
+from handlers.appointments import proposal_buttons
+from handlers.formatting import split_html
 from storage import Database
 from storage.models import Member
 from storage.proposals import pending_proposals
@@ -54,10 +55,8 @@ def queue_proposal_notices(
         for proposal in pending_proposals(session):
             text = split_html(texts.proposal(proposal))[0]
             buttons = [
-                [
-                    {"text": "✅ Godkend", "callback_data": proposal_callback(proposal.id, "ja")},
-                    {"text": "❌ Afvis", "callback_data": proposal_callback(proposal.id, "nej")},
-                ]
+                [{"text": b.label, "callback_data": b.callback_data} for b in row]
+                for row in proposal_buttons(proposal.id)
             ]
             notices = [Notice(member_id=admin.id, text=text, buttons=buttons) for admin in admins]
             created += insert_notifications(session, notices, proposal_key(proposal.id), None, moment)

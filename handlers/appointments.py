@@ -16,7 +16,7 @@ from handlers import texts
 from handlers.context import HandlerContext, Sender
 from handlers.formatting import proposal_callback, to_replies
 from handlers.replies import Button, Reply
-from storage import AgendaItem, AppointmentProposal, Person, queries
+from storage import AgendaItem, Appointment, Person, queries
 from storage.proposals import ProposalGone, decide, pending_proposals
 from storage.relevance import items_concerning
 
@@ -42,6 +42,14 @@ def items_concerning_sender(
     return items_concerning(session, person.id, items, ctx.today())
 
 
+def _current_and_past(
+    appointments: Sequence[Appointment], today: dt.date
+) -> tuple[list[Appointment], list[Appointment]]:
+    """Seats held today or later, and seats that ended before today."""
+    past = [a for a in appointments if a.end_date is not None and a.end_date < today]
+    return [a for a in appointments if a not in past], past
+
+
 def my_appointments(ctx: HandlerContext, args: str, sender: Sender | None) -> list[Reply]:
     """/mineudpegninger: the linked person's current appointments; the past ones behind a button."""
     today = ctx.today()
@@ -49,9 +57,7 @@ def my_appointments(ctx: HandlerContext, args: str, sender: Sender | None) -> li
         person = linked_person(session, sender)
         if person is None:
             return to_replies(texts.not_linked())
-        every = queries.appointments_of(session, person)
-        past = [a for a in every if a.end_date is not None and a.end_date < today]
-        current = [a for a in every if a not in past]
+        current, past = _current_and_past(queries.appointments_of(session, person), today)
         buttons = [[Button(texts.past_button(len(past)), PAST_CALLBACK)]] if past else []
         return to_replies(texts.my_appointments(person.name, current, len(past), today), buttons)
 
@@ -63,19 +69,16 @@ def past_pressed(ctx: HandlerContext, sender: Sender | None) -> list[Reply]:
         person = linked_person(session, sender)
         if person is None:
             return to_replies(texts.not_linked())
-        past = [
-            a
-            for a in queries.appointments_of(session, person)
-            if a.end_date is not None and a.end_date < today
-        ]
+        _current, past = _current_and_past(queries.appointments_of(session, person), today)
         return to_replies(texts.past_appointments(person.name, past, today))
 
 
-def _proposal_buttons(proposal: AppointmentProposal) -> list[list[Button]]:
+def proposal_buttons(proposal_id: int) -> list[list[Button]]:
+    """Godkend and Afvis under a proposal, in /forslag and in the notice sent to administrators."""
     return [
         [
-            Button("✅ Godkend", proposal_callback(proposal.id, "ja")),
-            Button("❌ Afvis", proposal_callback(proposal.id, "nej")),
+            Button("✅ Godkend", proposal_callback(proposal_id, "ja")),
+            Button("❌ Afvis", proposal_callback(proposal_id, "nej")),
         ]
     ]
 
@@ -90,7 +93,7 @@ def proposals(ctx: HandlerContext, args: str, sender: Sender | None) -> list[Rep
             return to_replies(texts.no_proposals())
         replies = to_replies(texts.proposals_heading(len(waiting)))
         for proposal in waiting:
-            replies += to_replies(texts.proposal(proposal), _proposal_buttons(proposal))
+            replies += to_replies(texts.proposal(proposal), proposal_buttons(proposal.id))
         return replies
 
 
