@@ -14,7 +14,8 @@ from typing import Annotated, Any
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-DEFAULT_DATABASE_URL = "sqlite:///./data/kkrbot.sqlite3"
+from storage.db import DEFAULT_DATABASE_URL
+
 DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org"
 WEBHOOK_SECRET_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram accepts as a secret_token
 
