@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from storage.db import committing
 from storage.members import member_for
 from storage.models import LinkCode, Member, Notification, Person, Subscription
-from storage.register import clean_text, name_key, split_name_and_party
+from storage.register import clean_text, people_named, split_name_and_party
 from storage.register import display_name as written_name
 
 CODE_BYTES = 16  # 128 random bits; the brief's floor is 64
@@ -81,8 +81,7 @@ def find_or_create_person(session: Session, name: str) -> Person:
     plain = clean_text(plain)
     if not plain:
         raise LinkError("skriv personens navn, fx Anders Kühnau")
-    key = name_key(plain)
-    same_name = [p for p in session.scalars(select(Person).order_by(Person.id)) if name_key(p.name) == key]
+    same_name = people_named(session, plain)
     if len(same_name) > 1:
         towns = ", ".join(sorted(p.municipality or "uden kommune" for p in same_name))
         raise LinkError(f"flere personer hedder {plain} ({towns})")

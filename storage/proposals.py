@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from parsing.appointments import AppointmentChange, find_appointment_changes, is_appointment_item
 from storage.db import committing
 from storage.models import AgendaItem, Appointment, AppointmentProposal, Meeting, Organization, Person
-from storage.register import name_key, normalize_party
+from storage.register import name_key, normalize_party, people_named
 from storage.relevance import organization_pattern
 from storage.results import danish_date
 
@@ -92,14 +92,9 @@ def pending_proposals(session: Session) -> list[AppointmentProposal]:
     return list(session.scalars(query))
 
 
-def _people_named(session: Session, name: str) -> list[Person]:
-    key = name_key(name)
-    return [p for p in session.scalars(select(Person).order_by(Person.id)) if name_key(p.name) == key]
-
-
 def _person(session: Session, name: str, party: str | None) -> Person:
     """The stored person of that name (the one of the same party if several), or a new one."""
-    people = _people_named(session, name)
+    people = people_named(session, name)
     same_party = [p for p in people if party and p.party == party]
     if same_party or people:
         return (same_party or people)[0]
@@ -111,7 +106,7 @@ def _person(session: Session, name: str, party: str | None) -> Person:
 
 def _replaced(session: Session, name: str) -> list[Person]:
     """The people a document means by `name`; a genitive may have lost or kept its s."""
-    return _people_named(session, name) or _people_named(session, name + "s")
+    return people_named(session, name) or people_named(session, name + "s")
 
 
 def _organization(session: Session, name: str) -> Organization:

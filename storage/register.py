@@ -152,6 +152,12 @@ def name_key(value: str) -> str:
     return clean_text(value).casefold()
 
 
+def people_named(session: Session, name: str) -> list[Person]:
+    """The stored people whose name is `name` but for case and spacing, oldest first."""
+    key = name_key(name)
+    return [p for p in session.scalars(select(Person).order_by(Person.id)) if name_key(p.name) == key]
+
+
 def party_letter(value: str) -> str | None:
     """The ballot letter for a party spelling ("S", "sf", "Socialdemokratiet"), None if unknown."""
     return PARTY_BY_SPELLING.get(name_key(value).strip(".() "))
