@@ -25,6 +25,7 @@ from sqlalchemy.pool import NullPool
 from bot.clock import COPENHAGEN
 from storage.db import current_revision, head_revision, sqlite_file
 from storage.health import OutboxBacklog, SourceHealth, outbox_backlog, source_health
+from storage.models import utcnow
 
 CONNECT_TIMEOUT_SECONDS = 5  # a health check must answer before the container runtime gives up
 STALE_POLLS = 3  # a source not polled for this many poll intervals is a warning
@@ -153,7 +154,7 @@ def check_status(
     except (ArgumentError, ImportError) as err:
         return StatusReport(database=shown, problems=[f"databaseadressen kan ikke bruges: {err}"])
     try:
-        return _inspect(engine, shown, poll_seconds, now or dt.datetime.now(dt.UTC).replace(tzinfo=None))
+        return _inspect(engine, shown, poll_seconds, now or utcnow())
     finally:
         engine.dispose()
 

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from delivery import notices
 from storage import Database
-from storage.models import AgendaItem, Document, Event, ItemChange, Meeting, Member, Notification
+from storage.models import AgendaItem, Document, Event, ItemChange, Meeting, Member, Notification, utcnow
 from storage.relevance import items_concerning
 from storage.search_index import item_body
 from storage.subscriptions import keyword_matches
@@ -51,10 +51,6 @@ class Notice:
     member_id: int
     text: str
     buttons: list[list[dict[str, Any]]]
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def as_utc(moment: dt.datetime | None) -> dt.datetime:

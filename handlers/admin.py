@@ -10,23 +10,20 @@ import datetime as dt
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
-from zoneinfo import ZoneInfo
 
 from handlers import texts
 from handlers.context import HandlerContext, Sender
-from handlers.formatting import to_replies
+from handlers.formatting import local_time, to_replies
 from handlers.replies import Reply
 from storage.health import SourceHealth, outbox_backlog, source_health
 
-LOCAL_TIME = ZoneInfo("Europe/Copenhagen")
 PDF_MIME_TYPE = "application/pdf"
 MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024  # the largest file the Bot API lets a bot download
 _MEGABYTE = 1024 * 1024
 
 
 def _local(moment: dt.datetime | None) -> dt.datetime | None:
-    """A stored naive UTC time in Europe/Copenhagen."""
-    return None if moment is None else moment.replace(tzinfo=dt.UTC).astimezone(LOCAL_TIME)
+    return None if moment is None else local_time(moment)
 
 
 def source_name(url: str) -> str:

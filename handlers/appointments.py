@@ -17,6 +17,7 @@ from handlers.context import HandlerContext, Sender
 from handlers.formatting import proposal_callback, to_replies
 from handlers.replies import Button, Reply
 from storage import AgendaItem, Appointment, Person, queries
+from storage.models import utcnow
 from storage.proposals import ProposalGone, decide, pending_proposals
 from storage.relevance import items_concerning
 
@@ -103,7 +104,6 @@ def proposal_pressed(
     """Godkend or Afvis under a proposal: decided once, the message edited to say how."""
     if not ctx.is_admin(sender) or verdict not in VERDICTS:
         return to_replies(texts.admins_only())
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     with ctx.db.session() as session:
         try:
             decision = decide(
@@ -111,7 +111,7 @@ def proposal_pressed(
                 proposal_id,
                 confirm=VERDICTS[verdict],
                 user_id=sender.user_id if sender else None,
-                now=now,
+                now=utcnow(),
             )
         except ProposalGone:
             return to_replies(texts.gone())

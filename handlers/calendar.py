@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
 from handlers import texts
 from handlers.context import HandlerContext
-from handlers.formatting import to_replies
+from handlers.formatting import LOCAL_TIME, to_replies
 from handlers.replies import Attachment, Reply
 from storage import Document, Meeting, queries
 
@@ -23,7 +22,6 @@ CALENDAR_MIME_TYPE = "text/calendar"
 CALENDAR_NAME = "KKR Midtjylland: møder"
 PRODID = "-//KKR Midtjylland//kkrbot//DA"
 UID_DOMAIN = "kkrbot"
-LOCAL_TIME = ZoneInfo("Europe/Copenhagen")  # KL's PDFs give Danish wall-clock times
 CALENDAR_LIMIT = 50
 ASSUMED_DURATION = dt.timedelta(hours=2)  # when a PDF gives a start but no end time
 

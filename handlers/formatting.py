@@ -10,11 +10,13 @@ import datetime as dt
 import html
 import re
 from collections.abc import Iterable, Sequence
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 
 from handlers.replies import CALLBACK_DATA_MAX_BYTES, Button, Reply
 
+LOCAL_TIME = ZoneInfo("Europe/Copenhagen")  # meetings, and the times members read, are Danish
 MESSAGE_MAX_CHARS = 4096  # Telegram's limit for one message's text
 PARAGRAPH_SEPARATOR = "\n\n"
 
@@ -45,6 +47,11 @@ def link(url: str, label: str) -> str:
 def is_web_url(url: str | None) -> bool:
     """Only http(s) links are worth a tap on a phone; `file:` sources are not."""
     return bool(url) and str(url).startswith(("https://", "http://"))
+
+
+def local_time(moment_utc: dt.datetime) -> dt.datetime:
+    """A stored naive UTC time as the wall-clock time in Denmark."""
+    return moment_utc.replace(tzinfo=dt.UTC).astimezone(LOCAL_TIME)
 
 
 def danish_date(day: dt.date) -> str:

@@ -7,25 +7,17 @@ who may ask and turns the outcome into Danish replies.
 
 from __future__ import annotations
 
-import datetime as dt
-from zoneinfo import ZoneInfo
-
 from handlers import help, texts
 from handlers.context import HandlerContext, Sender
-from handlers.formatting import danish_time, forget_callback, to_replies
+from handlers.formatting import danish_time, forget_callback, local_time, to_replies
 from handlers.replies import Button, Reply
 from storage.linking import LinkError, RedeemOutcome, create_link_code, forget_member, redeem_link_code
 
-LOCAL_TIME = ZoneInfo("Europe/Copenhagen")
 REFUSALS = {
     RedeemOutcome.INVALID: "Koden er ikke gyldig.",
     RedeemOutcome.EXPIRED: "Koden er udløbet.",
     RedeemOutcome.USED: "Koden er allerede brugt.",
 }
-
-
-def _local(moment: dt.datetime) -> dt.datetime:
-    return moment.replace(tzinfo=dt.UTC).astimezone(LOCAL_TIME)
 
 
 def invite(ctx: HandlerContext, args: str, sender: Sender | None) -> list[Reply]:
@@ -41,7 +33,7 @@ def invite(ctx: HandlerContext, args: str, sender: Sender | None) -> list[Reply]
         return to_replies(texts.invite_unclear(str(err)))
     url = texts.deep_link(ctx.bot_username, issued.code)
     return to_replies(
-        texts.invitation(issued.person_name, issued.code, url, _local(issued.expires_at).date())
+        texts.invitation(issued.person_name, issued.code, url, local_time(issued.expires_at).date())
     )
 
 
@@ -59,10 +51,10 @@ def start(ctx: HandlerContext, args: str, sender: Sender | None) -> list[Reply]:
     if result.outcome is RedeemOutcome.LINKED and result.person_name is not None:
         return to_replies(texts.linked(result.person_name))
     if result.outcome is RedeemOutcome.LOCKED and result.locked_until is not None:
-        return to_replies(texts.link_locked(danish_time(_local(result.locked_until).time())))
+        return to_replies(texts.link_locked(danish_time(local_time(result.locked_until).time())))
     reply = texts.link_refused(REFUSALS.get(result.outcome, REFUSALS[RedeemOutcome.INVALID]))
     if result.locked_until is not None:  # this wrong code was the fifth
-        reply += texts.link_locked(danish_time(_local(result.locked_until).time()))
+        reply += texts.link_locked(danish_time(local_time(result.locked_until).time()))
     return to_replies(reply)
 
 

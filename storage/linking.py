@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from storage.db import committing
 from storage.members import member_for
-from storage.models import LinkCode, Member, Notification, Person, Subscription
+from storage.models import LinkCode, Member, Notification, Person, Subscription, utcnow
 from storage.register import clean_text, people_named, split_name_and_party
 from storage.register import display_name as written_name
 
@@ -59,10 +59,6 @@ class Redemption:
     outcome: RedeemOutcome
     person_name: str | None = None
     locked_until: dt.datetime | None = None
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def new_code() -> str:

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.models import Member
+from storage.models import Member, utcnow
 
 
 def member_for(
@@ -17,7 +17,7 @@ def member_for(
     the bot again means they no longer block it."""
     member = session.scalar(select(Member).where(Member.telegram_user_id == user_id))
     if member is None:
-        joined = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        joined = now or utcnow()
         member = Member(telegram_user_id=user_id, chat_id=chat_id, display_name=name, joined_at=joined)
         session.add(member)
         session.flush()

@@ -46,7 +46,8 @@ EVENT_KINDS = ("new_agenda", "new_supplementary_agenda", "new_minutes", "new_bil
 PROPOSAL_STATES = ("pending", "confirmed", "rejected")
 
 
-def _utcnow() -> dt.datetime:
+def utcnow() -> dt.datetime:
+    """Now in UTC without tzinfo, as every stored DateTime holds it."""
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
@@ -111,7 +112,7 @@ class Document(Base):
     is_current: Mapped[bool] = mapped_column(Boolean, default=True)  # False once a newer version exists
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
     source_url: Mapped[str | None] = mapped_column(Text, index=True)
-    first_seen: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    first_seen: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     pages: Mapped[int] = mapped_column(Integer)
     # What this document itself says about the meeting; the meeting holds the agreed values.
     start_time: Mapped[dt.time | None] = mapped_column(Time)
@@ -264,7 +265,7 @@ class Member(Base):
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     is_blocked: Mapped[bool] = mapped_column(Boolean, default=False)  # blocked by an administrator
     is_inactive: Mapped[bool] = mapped_column(Boolean, default=False)  # the user blocked the bot
-    joined_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    joined_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     failed_link_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     link_locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)  # after 5 wrong codes (UTC)
 
@@ -284,7 +285,7 @@ class LinkCode(Base):
     code_hash: Mapped[str] = mapped_column("code", String(64), unique=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
     created_by_member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     used_by_member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
@@ -303,7 +304,7 @@ class Subscription(Base):
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     value: Mapped[str] = mapped_column(String(200), default="")  # "" for all and mine
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
     member: Mapped[Member] = relationship(back_populates="subscriptions")
 
@@ -318,7 +319,7 @@ class Event(Base):
     kind: Mapped[str] = mapped_column(String(40))
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), index=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("document.id"))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     notified_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)  # fanned out
 
@@ -340,7 +341,7 @@ class Notification(Base):
     event_id: Mapped[int | None] = mapped_column(ForeignKey("event.id"))
     key: Mapped[str] = mapped_column(String(200))
     text: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
@@ -377,7 +378,7 @@ class AppointmentProposal(Base):
     role: Mapped[str | None] = mapped_column(String(20))  # None: the replaced person's role, else medlem
     sentence: Mapped[str] = mapped_column(Text)  # the sentence it was read from, shown to the admin
     state: Mapped[str] = mapped_column(String(20), default="pending")
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     decided_by_user_id: Mapped[int | None] = mapped_column(BigInteger)
 

@@ -22,18 +22,13 @@ from typing import Any
 from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from storage.models import Member, Notification
+from storage.models import Member, Notification, utcnow
 
 DEFAULT_LEASE = dt.timedelta(seconds=60)
 FIRST_RETRY_DELAY = dt.timedelta(seconds=5)
 MAX_RETRY_DELAY = dt.timedelta(minutes=10)
 MAX_ERROR_CHARS = 500
 MEMBER_GONE = "modtageren kan ikke nås"  # prefix of last_error on notices stopped with their member
-
-
-def utcnow() -> dt.datetime:
-    """Now in UTC without tzinfo, as the outbox's DateTime columns hold it."""
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,8 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.models import Meeting, SourceState
+from storage.models import Meeting, SourceState, utcnow
 from storage.writes import meeting_for
-
-
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def source_state(session: Session, url: str) -> SourceState:
@@ -40,7 +36,7 @@ def record_poll(
 ) -> SourceState:
     """Remember one poll of `url`. A poll with an error keeps the old validators, so the next poll
     fetches the page in full again and retries what failed."""
-    moment = now or _utcnow()
+    moment = now or utcnow()
     state = source_state(session, url)
     session.add(state)
     state.last_poll = moment

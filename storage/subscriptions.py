@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from storage.db import committing
 from storage.members import member_for
-from storage.models import Body, Member, Subscription
+from storage.models import Body, Member, Subscription, utcnow
 from storage.queries import member_for_user
 from storage.words import matched_words, query_terms, searchable_text, stem
 
@@ -43,10 +43,6 @@ class Subscribed:
     outcome: SubscribeOutcome
     kind: str | None = None
     value: str = ""
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def normalized_keyword(words: str) -> str:

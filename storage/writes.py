@@ -21,7 +21,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from parsing.model import ParsedDocument, ParsedItem, ParsedSection
-from storage.models import AgendaItem, Body, Document, DocumentPage, Event, ItemChange, Meeting, Section
+from storage.models import (
+    AgendaItem,
+    Body,
+    Document,
+    DocumentPage,
+    Event,
+    ItemChange,
+    Meeting,
+    Section,
+    utcnow,
+)
 from storage.proposals import record_proposals
 from storage.queries import items_of, sections_of
 from storage.results import Change, StoreResult
@@ -70,7 +80,7 @@ def store_document(
         raise ValueError(f"unknown document kind {parsed.kind!r}")
     if kind != parsed.kind:
         parsed = replace(parsed, kind=kind)  # type: ignore[arg-type]  # storage knows more kinds than parsing
-    moment = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    moment = now or utcnow()
     for attempt in (1, 2):
         try:
             result = _store(session, parsed, sha256, source_url, hints or MeetingHints(), moment)
