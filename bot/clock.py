@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from bot.config import Settings
-
-COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+from handlers.formatting import LOCAL_TIME as COPENHAGEN
 
 
 @dataclass(frozen=True)

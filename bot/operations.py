@@ -22,7 +22,7 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
-from bot.clock import COPENHAGEN
+from handlers.formatting import local_time
 from storage.db import current_revision, head_revision, sqlite_file
 from storage.health import OutboxBacklog, SourceHealth, outbox_backlog, source_health
 from storage.models import utcnow
@@ -100,7 +100,7 @@ def _iso(moment: dt.datetime | None) -> str | None:
 
 
 def _local(moment: dt.datetime) -> str:
-    return f"{moment.replace(tzinfo=dt.UTC).astimezone(COPENHAGEN):%Y-%m-%d %H:%M}"
+    return f"{local_time(moment):%Y-%m-%d %H:%M}"
 
 
 def _source_line(source: SourceHealth) -> str:

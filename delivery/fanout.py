@@ -14,7 +14,6 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -22,6 +21,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
 
 from delivery import notices
+from handlers.formatting import local_time
 from storage import Database
 from storage.models import AgendaItem, Document, Event, ItemChange, Meeting, Member, Notification, utcnow
 from storage.relevance import items_concerning
@@ -29,7 +29,6 @@ from storage.search_index import item_body
 from storage.subscriptions import keyword_matches
 
 log = logging.getLogger(__name__)
-COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 # Documents of meetings this long ago are an archive being imported, not news: nobody is told.
 ARCHIVE_AGE = dt.timedelta(days=60)
 INSERT_BATCH = 500  # outbox rows per INSERT, well below SQLite's limit on bound parameters
@@ -63,7 +62,7 @@ def as_utc(moment: dt.datetime | None) -> dt.datetime:
 
 
 def local_date(moment_utc: dt.datetime) -> dt.date:
-    return moment_utc.replace(tzinfo=dt.UTC).astimezone(COPENHAGEN).date()
+    return local_time(moment_utc).date()
 
 
 def subscribers(session: Session) -> list[Member]:

@@ -13,7 +13,8 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from delivery import notices
-from delivery.fanout import COPENHAGEN, Notice, as_utc, insert_notifications, interest_of, subscribers
+from delivery.fanout import Notice, as_utc, insert_notifications, interest_of, subscribers
+from handlers.formatting import local_time
 from storage import Database, queries
 from storage.models import Document, Meeting, Notification
 
@@ -42,7 +43,7 @@ def meetings_to_remind(session: Session, day: dt.date) -> list[Meeting]:
 def queue_reminders(db: Database, now: dt.datetime | None = None) -> int:
     """Queue the reminders due at `now` (naive UTC or aware); returns how many outbox rows were created."""
     moment = as_utc(now)
-    local = moment.replace(tzinfo=dt.UTC).astimezone(COPENHAGEN)
+    local = local_time(moment)
     if local.time() < REMINDER_TIME:
         return 0
     created = 0
