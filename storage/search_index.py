@@ -66,25 +66,16 @@ def index_items(session: Session, items: Iterable[AgendaItem]) -> None:
     if not rows:
         return
     current = [item for _, item in rows if item.is_current]
+    # FTS5 gets the words stemmed here; PostgreSQL stems them itself in to_tsvector
     if _is_sqlite(session):
-        session.execute(_SQLITE_ITEM_DROP, {"ids": [item_id for item_id, _ in rows]})
-        if current:
-            session.execute(
-                _SQLITE_ITEM_INSERT,
-                [
-                    {"id": i.id, "title": stemmed_text(i.title), "body": stemmed_text(item_body(i))}
-                    for i in current
-                ],
-            )
-        return
-    session.execute(_PG_ITEM_DROP, {"ids": [item_id for item_id, _ in rows]})
+        drop, insert, prepare = _SQLITE_ITEM_DROP, _SQLITE_ITEM_INSERT, stemmed_text
+    else:
+        drop, insert, prepare = _PG_ITEM_DROP, _PG_ITEM, searchable_text
+    session.execute(drop, {"ids": [item_id for item_id, _ in rows]})
     if current:
         session.execute(
-            _PG_ITEM,
-            [
-                {"id": i.id, "title": searchable_text(i.title), "body": searchable_text(item_body(i))}
-                for i in current
-            ],
+            insert,
+            [{"id": i.id, "title": prepare(i.title), "body": prepare(item_body(i))} for i in current],
         )
 
 
