@@ -20,7 +20,7 @@ from handlers import texts
 from handlers.appointments import proposal_buttons
 from handlers.formatting import split_html
 from storage import Database
-from storage.models import Member
+from storage.models import Member, Notification
 from storage.proposals import pending_proposals
 
 
@@ -49,16 +49,26 @@ def queue_proposal_notices(
     moment = as_utc(now)
     created = 0
     with db.session() as session:
-        if not pending_proposals(session):
+        waiting = pending_proposals(session)
+        if not waiting:
             return 0
         admins = _admin_members(session, admin_user_ids)
-        for proposal in pending_proposals(session):
+        keys = [proposal_key(p.id) for p in waiting]
+        told = set(
+            session.execute(
+                select(Notification.member_id, Notification.key).where(Notification.key.in_(keys))
+            ).tuples()
+        )
+        for proposal, key in zip(waiting, keys, strict=True):
+            untold = [admin for admin in admins if (admin.id, key) not in told]
+            if not untold:
+                continue  # this job runs every few seconds: render and insert only what is new
             text = split_html(texts.proposal(proposal))[0]
             buttons = [
                 [{"text": b.label, "callback_data": b.callback_data} for b in row]
                 for row in proposal_buttons(proposal.id)
             ]
-            notices = [Notice(member_id=admin.id, text=text, buttons=buttons) for admin in admins]
-            created += insert_notifications(session, notices, proposal_key(proposal.id), None, moment)
+            notices = [Notice(member_id=admin.id, text=text, buttons=buttons) for admin in untold]
+            created += insert_notifications(session, notices, key, None, moment)
         session.commit()
     return created
