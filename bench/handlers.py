@@ -17,8 +17,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.report import append, heading, percentile  # noqa: E402
 from bench.tenyear import arguments, build  # noqa: E402
+from handlers.commands import answer  # noqa: E402
 from handlers.context import HandlerContext  # noqa: E402
-from handlers.dispatch import answer  # noqa: E402
 
 TODAY = dt.date(2018, 2, 1)  # mid-archive: meetings both before and after
 COMMANDS = [

@@ -1,8 +1,8 @@
-"""build_application(settings): python-telegram-bot wired to kkrbot's handlers.
+"""build_application(settings): python-telegram-bot wired to kkrbot's handlers, jobs and outbox sender.
 
 The handlers are transport-neutral (text in, Reply out); this module turns Telegram updates into
-calls to them and their Replies into sendMessage / editMessageText calls. Database work runs in a
-worker thread so one slow query never stalls the bot's event loop.
+calls to them, and delivery.botapi sends their replies. Database work runs in a worker thread so one
+slow query never stalls the bot's event loop.
 """
 
 from __future__ import annotations
@@ -15,9 +15,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram import BotCommand, Update
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -28,62 +26,35 @@ from telegram.ext import (
     filters,
 )
 
-from bot.clock import Clock
 from bot.config import Settings
 from bot.pollers import register_sources
 from bot.updates import sender_of
+from delivery.botapi import make_bot, send_replies
 from delivery.fanout import fan_out
 from delivery.proposal_notices import queue_proposal_notices
 from delivery.reminders import queue_reminders
-from delivery.sender import attach_sender, outbox_sender, start_sender, stop_sender
+from delivery.sender import MAX_IN_FLIGHT, OutboxSender
+from handlers.commands import answer, answer_callback, menu
 from handlers.context import HandlerContext
-from handlers.dispatch import COMMANDS, answer, answer_callback
-from handlers.replies import Reply
 from storage import Database
+from texts import help
 
 log = logging.getLogger(__name__)
 CONTEXT_KEY = "kkrbot"
-SORRY = "Beklager, der gik noget galt. Prøv igen om lidt."
-CAPTION_MAX_CHARS = 1024  # Telegram's limit on a document's caption
+SENDER_KEY = "kkrbot.outbox_sender"
 FANOUT_SECONDS = 3  # how soon a stored document's notices are in the outbox
 ALLOWED_UPDATES = ["message", "callback_query"]  # what the handlers below take, polled or by webhook
+REPLY_RATE = 25  # messages per second PTB's limiter lets interactive replies go at
+AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
 
 def handler_context(db: Database, settings: Settings) -> HandlerContext:
-    return HandlerContext(db=db, today=Clock.from_settings(settings).today, admins=frozenset(settings.admins))
-
-
-def _markup(reply: Reply) -> InlineKeyboardMarkup | None:
-    if not reply.buttons:
-        return None
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(b.label, callback_data=b.callback_data, url=b.url) for b in row]
-            for row in reply.buttons
-        ]
-    )
+    return HandlerContext(db=db, today=settings.clock().today, admins=frozenset(settings.admins))
 
 
 def _ctx(context: ContextTypes.DEFAULT_TYPE) -> HandlerContext:
     handler_ctx: HandlerContext = context.application.bot_data[CONTEXT_KEY]
     return handler_ctx
-
-
-async def _send_document(bot: Bot, chat_id: int, reply: Reply) -> None:
-    """A reply with a file: its text as the caption, or as a message just before it when too long."""
-    assert reply.document is not None
-    caption: str | None = reply.html
-    if len(reply.html) > CAPTION_MAX_CHARS:
-        await bot.send_message(chat_id, reply.html, parse_mode=ParseMode.HTML, disable_web_page_preview=True)
-        caption = None
-    await bot.send_document(
-        chat_id,
-        reply.document.content,
-        filename=reply.document.filename,
-        caption=caption,
-        parse_mode=ParseMode.HTML,
-        reply_markup=_markup(reply),
-    )
 
 
 async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -92,42 +63,17 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if message is None or message.text is None:
         return
     replies = await asyncio.to_thread(answer, _ctx(context), message.text, sender_of(update))
-    for reply in replies:
-        if reply.document is not None:
-            await _send_document(context.bot, message.chat_id, reply)
-            continue
-        await message.reply_html(reply.html, reply_markup=_markup(reply), disable_web_page_preview=True)
+    await send_replies(context.bot, message.chat_id, replies)
 
 
 async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A button press: answered at once, then the reply edits the message or follows it."""
-    query = update.callback_query
-    if query is None:
+    query, chat = update.callback_query, update.effective_chat
+    if query is None or chat is None:
         return
     await query.answer()
     replies = await asyncio.to_thread(answer_callback, _ctx(context), query.data or "", sender_of(update))
-    for reply in replies:
-        if reply.edit and query.message is not None:
-            try:
-                await query.edit_message_text(
-                    reply.html,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=_markup(reply),
-                    disable_web_page_preview=True,
-                )
-                continue
-            except BadRequest as err:
-                if "not modified" in str(err).lower():
-                    continue
-                raise
-        chat = update.effective_chat
-        if chat is not None and reply.document is not None:
-            await _send_document(context.bot, chat.id, reply)
-        elif chat is not None:
-            await context.bot.send_message(
-                chat.id, reply.html, parse_mode=ParseMode.HTML, reply_markup=_markup(reply),
-                disable_web_page_preview=True,
-            )  # fmt: skip
+    await send_replies(context.bot, chat.id, replies, pressed=query)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -135,29 +81,42 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     log.error("fejl under behandling af en opdatering: %s", context.error, exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat is not None:
         try:
-            await context.bot.send_message(update.effective_chat.id, SORRY)
+            await context.bot.send_message(update.effective_chat.id, help.sorry())
         except Exception:  # the chat may be gone; the log line above is what matters
             log.warning("kunne ikke sende fejlbesked til chat %s", update.effective_chat.id)
 
 
-async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+def outbox_sender(application: AnyApplication) -> OutboxSender | None:
+    """The application's sender (the fan-out job calls wake() on it after writing notices)."""
+    sender = application.bot_data.get(SENDER_KEY)
+    return sender if isinstance(sender, OutboxSender) else None
+
+
+async def _post_init(application: AnyApplication) -> None:
     """After getMe: the bot's username goes into the handlers' context (deep links), the command list
-    to Telegram."""
+    to Telegram, and the outbox sender starts."""
     handler_ctx: HandlerContext = application.bot_data[CONTEXT_KEY]
     application.bot_data[CONTEXT_KEY] = dataclasses.replace(
         handler_ctx, bot_username=application.bot.username
     )
-    await application.bot.set_my_commands([BotCommand(name, description) for name, description in COMMANDS])
-    await start_sender(application)  # the outbox: its own Bot and pacing (delivery.sender says why)
+    await application.bot.set_my_commands([BotCommand(c.name, c.description) for c in menu()])
+    sender = outbox_sender(application)
+    if sender is not None:
+        await sender.start()
 
 
-def schedule_notices(
-    application: Application[Any, Any, Any, Any, Any, Any], settings: Settings, db: Database
-) -> None:
+async def _post_stop(application: AnyApplication) -> None:
+    """Finish the notices in flight and give back unsent claims."""
+    sender = outbox_sender(application)
+    if sender is not None:
+        await sender.stop()
+
+
+def schedule_notices(application: AnyApplication, settings: Settings, db: Database) -> None:
     """Every few seconds new events become outbox rows and administrators are told of new appointment
     proposals, every minute the reminders due are queued (delivery.fanout, delivery.proposal_notices,
     delivery.reminders); the sender is woken when there is something to send."""
-    clock, job_queue = Clock.from_settings(settings), application.job_queue
+    clock, job_queue = settings.clock(), application.job_queue
     assert job_queue is not None  # python-telegram-bot[job-queue] is a dependency
 
     def job(work: Callable[[Database, dt.datetime], int], what: str) -> Any:
@@ -188,22 +147,26 @@ def schedule_notices(
     )
 
 
-def build_application(settings: Settings, db: Database) -> Application[Any, Any, Any, Any, Any, Any]:
-    """The bot, ready for run_polling(): handlers, error handler and the command list."""
+def build_application(settings: Settings, db: Database) -> AnyApplication:
+    """The bot, ready for run_polling(): handlers, error handler, jobs and the outbox sender."""
     assert settings.telegram_token is not None
-    api = settings.telegram_api_url.rstrip("/")
-    application = (
-        ApplicationBuilder()
-        .token(settings.telegram_token.get_secret_value())
-        .base_url(f"{api}/bot")
-        .base_file_url(f"{api}/file/bot")
-        .post_init(_post_init)
-        .post_stop(stop_sender)
-        .rate_limiter(AIORateLimiter(overall_max_rate=25, max_retries=3))
-        .build()
+    token = settings.telegram_token.get_secret_value()
+    replies_bot = make_bot(
+        token,
+        settings.telegram_api_url,
+        rate_limiter=AIORateLimiter(overall_max_rate=REPLY_RATE, max_retries=3),
     )
+    application = ApplicationBuilder().bot(replies_bot).post_init(_post_init).post_stop(_post_stop).build()
     application.bot_data[CONTEXT_KEY] = handler_context(db, settings)
-    attach_sender(application, settings, db)
+    # notices go out through a Bot of their own, paced by the sender instead of PTB's limiter
+    notices_bot = make_bot(token, settings.telegram_api_url, connections=MAX_IN_FLIGHT + 2)
+    application.bot_data[SENDER_KEY] = OutboxSender(
+        db,
+        notices_bot,
+        rate=settings.send_rate,
+        lease=dt.timedelta(seconds=settings.outbox_lease_seconds),
+        owns_bot=True,
+    )
     schedule_notices(application, settings, db)
     sources = register_sources(application, settings, db, handler_ctx=_ctx)  # pages and inbox, polled
     application.bot_data[CONTEXT_KEY] = dataclasses.replace(
@@ -216,7 +179,7 @@ def build_application(settings: Settings, db: Database) -> Application[Any, Any,
     return application
 
 
-def serve(application: Application[Any, Any, Any, Any, Any, Any], settings: Settings) -> None:
+def serve(application: AnyApplication, settings: Settings) -> None:
     """Run until stopped: long polling, or with KKRBOT_WEBHOOK_URL a webhook server on KKRBOT_PORT that
     refuses (403) every request without KKRBOT_WEBHOOK_SECRET. It listens on the URL's own path, so a
     proxy in front can pass requests through unchanged."""

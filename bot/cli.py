@@ -23,7 +23,6 @@ from bot import __version__
 
 if TYPE_CHECKING:
     from bot.config import Settings
-    from parsing import ParsedDocument
     from storage import Database
 
 PROG = "kkrbot"
@@ -125,25 +124,6 @@ def read_input_file(path: Path) -> bytes:
         fail(path, f"filen kan ikke læses ({err.strerror or err})")
 
 
-def describe_document(doc: ParsedDocument) -> list[str]:
-    """A short Danish summary of a parsed document: what, whose, when, and its items."""
-    from babel.dates import format_date
-
-    when = format_date(doc.meeting_date, format="full", locale="da")
-    if doc.start_time is not None:
-        when += f", kl. {doc.start_time:%H.%M}"
-    lines = [f"{doc.kind.capitalize()}: {doc.body}", f"Møde: {when}"]
-    if doc.location:
-        lines.append(f"Sted: {doc.location}")
-    lines.append(f"Sider: {doc.pages}")
-    count = len(doc.items)
-    lines.append(f"{count} {'punkt' if count == 1 else 'punkter'}" + (":" if count else ""))
-    lines.extend(
-        f"  {item.number if '.' in item.number else item.number + '.'} {item.title}" for item in doc.items
-    )
-    return lines
-
-
 @main.command()
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=True))
 @click.option("--json", "as_json", is_flag=True, help="Udskriv hele resultatet som JSON (UTF-8).")
@@ -154,6 +134,7 @@ def parse(file: Path, as_json: bool) -> None:
     vises et kort resumé; kan filen ikke bruges, står grunden på én linje, og afslutningskoden er 2.
     """
     from parsing import ParseError, parse_document
+    from texts.operator import parsed_document
 
     data = read_input_file(file)
     try:
@@ -163,7 +144,7 @@ def parse(file: Path, as_json: bool) -> None:
     if as_json:
         echo(json.dumps(doc.to_json_dict(), ensure_ascii=False, indent=1))
     else:
-        echo("\n".join(describe_document(doc)))
+        echo("\n".join(parsed_document(doc)))
 
 
 def open_db(ctx: click.Context) -> Database:
@@ -237,8 +218,8 @@ def search(ctx: click.Context, words: tuple[str, ...], limit: int) -> None:
     Alle ord skal forekomme, i en hvilken som helst bøjning (`sundhedsaftale` finder også
     `sundhedsaftalen`). Viser de bedste hits med mødedato, organ, punkt, titel og et uddrag.
     """
-    from storage import danish_date
     from storage import search as search_items
+    from texts.operator import search_hits
 
     db = open_db(ctx)
     try:
@@ -246,13 +227,7 @@ def search(ctx: click.Context, words: tuple[str, ...], limit: int) -> None:
             hits = search_items(session, " ".join(words), limit=limit)
     finally:
         db.dispose()
-    if not hits:
-        echo("Ingen hits.")
-        return
-    for hit in hits:
-        where = f"punkt {hit.item_number}" if hit.item_number else f"bilag side {hit.page}"
-        echo(f"{danish_date(hit.meeting_date)}  {hit.body}  {where}: {hit.title}")
-        echo(f"    {hit.snippet}")
+    echo("\n".join(search_hits(hits)))
 
 
 @main.group()
@@ -268,9 +243,10 @@ def upgrade(ctx: click.Context) -> None:
     Det sker også af sig selv, hver gang kkrbot starter; kommandoen gør det udtrykkeligt.
     """
     from storage import head_revision
+    from texts.operator import database_upgraded
 
     open_db(ctx).dispose()
-    echo(f"databasen er opdateret (migrering {head_revision()})")
+    echo(database_upgraded(head_revision()))
 
 
 @main.command()
@@ -316,6 +292,7 @@ def status(ctx: click.Context, as_json: bool, quiet: bool) -> None:
     en time, vises som advarsler uden at gøre botten usund. Databasen læses kun, aldrig ændres.
     """
     from bot.operations import check_status
+    from texts.operator import status_lines
 
     settings = settings_for(ctx)
     report = check_status(settings.database_url, poll_seconds=settings.poll_seconds)
@@ -325,7 +302,7 @@ def status(ctx: click.Context, as_json: bool, quiet: bool) -> None:
         for problem in report.problems:
             echo(f"{PROG}: {problem}", err=True)
     else:
-        echo("\n".join(report.lines()))
+        echo("\n".join(status_lines(**report.facts())))
     if not report.healthy:
         ctx.exit(UNHEALTHY)
 
@@ -340,13 +317,14 @@ def backup(ctx: click.Context, file: Path) -> None:
     som DATABASE_URL. FILE må ikke findes i forvejen. PostgreSQL tages backup af med pg_dump (se README).
     """
     from bot.operations import BackupError, backup_database
+    from texts.operator import backup_made
 
     settings = settings_for(ctx)
     try:
         result = backup_database(settings.database_url, file)
     except BackupError as err:
         fail(file, str(err))
-    echo(result.summary())
+    echo(backup_made(result.path, result.size_bytes, result.revision))
 
 
 @main.command()
@@ -426,8 +404,9 @@ def import_register(ctx: click.Context, file: Path) -> None:
     hver fejl med sit linjenummer på én linje, intet importeres, og afslutningskoden er 2. Samme fil
     to gange ændrer intet; en nyere fil afslutter udpegninger i stedet for at gentage dem.
     """
-    from storage.register import RegisterError, RegisterInvalid
-    from storage.register import import_register as import_file
+    from bot.register import import_register as import_file
+    from parsing.errors import RegisterError, RegisterInvalid
+    from texts.operator import register_imported
 
     data = read_input_file(file)
     db = open_db(ctx)
@@ -442,7 +421,7 @@ def import_register(ctx: click.Context, file: Path) -> None:
         fail(file, str(err))
     finally:
         db.dispose()
-    echo(result.summary())
+    echo(register_imported(result))
 
 
 @main.command(name="link-code")
@@ -456,8 +435,9 @@ def link_code(ctx: click.Context, name: str, bot_username: str | None) -> None:
     https://t.me/BOT?start=KODE vises kun denne ene gang; koden virker én gang og i syv dage.
     Samme som /inviter i Telegram.
     """
-    from handlers import texts
     from storage.linking import LinkError, create_link_code
+    from texts.members import deep_link
+    from texts.operator import link_code_issued
 
     # under LANG=C Python hands non-ASCII arguments over as surrogates; the terminal wrote UTF-8
     name = os.fsencode(name).decode("utf-8", "replace")
@@ -469,6 +449,4 @@ def link_code(ctx: click.Context, name: str, bot_username: str | None) -> None:
         fail(name, str(err))
     finally:
         db.dispose()
-    echo(f"kode til {issued.person_name}: {issued.code}")
-    echo(f"link: {texts.deep_link(bot_username, issued.code)}")
-    echo(f"udløber: {issued.expires_at:%Y-%m-%d %H:%M} UTC")
+    echo("\n".join(link_code_issued(issued, deep_link(bot_username, issued.code))))

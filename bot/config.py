@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from core.time import Clock
 from storage.db import DEFAULT_DATABASE_URL
 
 DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org"
@@ -57,6 +58,10 @@ class Settings(BaseSettings):
     webhook_url: str | None = Field(default=None, validation_alias="KKRBOT_WEBHOOK_URL")
     webhook_secret: SecretStr | None = Field(default=None, validation_alias="KKRBOT_WEBHOOK_SECRET")
     port: int = Field(default=8080, gt=0, lt=65536, validation_alias="KKRBOT_PORT")
+
+    def clock(self) -> Clock:
+        """Today and now for this run: KKRBOT_TODAY's date if set, else Copenhagen's."""
+        return Clock(self.today)
 
     @field_validator("admins", "source_urls", mode="before")
     @classmethod

@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 
 from parsing import ParseError, parse_document
 from sources import FetchedPdf, InboxFolder, MeetingHint, MeetingPageSource, PagePoll, PageState
-from storage import Database, MeetingHints, StoreResult, danish_date, queries, store_document
+from storage import Database, MeetingHints, StoreResult, queries, store_document
 from storage.polls import record_planned_meeting, record_poll, source_state
-from storage.results import KIND_NAMES
+from texts import operator
 
 
 @dataclass(frozen=True)
@@ -36,9 +36,10 @@ class IngestReport:
     def is_new(self) -> bool:
         return self.result is not None and self.result.status != "unchanged"
 
-
-def _failure(source: str, reason: str) -> IngestReport:
-    return IngestReport(source=source, text=f"fejl: {reason} ({source})", failed=True, reason=reason)
+    @classmethod
+    def failure(cls, source: str, reason: str) -> IngestReport:
+        """A source or document that could not be ingested, and why (a Danish reason)."""
+        return cls(source=source, text=operator.failed(reason, source), failed=True, reason=reason)
 
 
 def is_url(source: str) -> bool:
@@ -76,13 +77,14 @@ class Ingester:
         with self.db.session() as session:
             known = queries.document_with_sha256(session, fetched.sha256)
             if known is not None:
-                kind = KIND_NAMES.get(known.kind, known.kind)
                 meeting = known.meeting
-                return IngestReport(label, f"uændret: {kind} {meeting.body.name} {danish_date(meeting.date)}")
+                return IngestReport(
+                    label, operator.unchanged_document(known.kind, meeting.body.name, meeting.date)
+                )
         try:
             parsed = parse_document(fetched.data)
         except ParseError as err:
-            return _failure(label, str(err))
+            return IngestReport.failure(label, str(err))
         try:
             with self.db.session() as session:
                 result = store_document(
@@ -93,25 +95,25 @@ class Ingester:
                     hints=_hints_for(fetched.hint, parsed.meeting_date),
                 )
         except SQLAlchemyError as err:
-            return _failure(label, f"databasefejl: {type(err).__name__}")
-        return IngestReport(label, result.describe(), result=result)
+            return IngestReport.failure(label, operator.database_error(err))
+        return IngestReport(label, operator.stored(result), result=result)
 
     def path(self, path: Path) -> Iterator[IngestReport]:
         """A PDF file, or every PDF directly in a folder (sorted by name)."""
         if path.is_dir():
             files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".pdf")
             if not files:
-                yield _failure(str(path), "mappen indeholder ingen PDF-filer")
+                yield IngestReport.failure(str(path), "mappen indeholder ingen PDF-filer")
             for file in files:
                 yield from self.path(file)
             return
         try:
             data = path.read_bytes()
         except FileNotFoundError:
-            yield _failure(str(path), "filen findes ikke")
+            yield IngestReport.failure(str(path), "filen findes ikke")
             return
         except OSError as err:
-            yield _failure(str(path), f"filen kan ikke læses ({err.strerror})")
+            yield IngestReport.failure(str(path), f"filen kan ikke læses ({err.strerror})")
             return
         yield self.pdf(FetchedPdf.from_bytes(data, str(path)), label=str(path))
 
@@ -128,14 +130,14 @@ class Ingester:
 
     def _poll_reports(self, poll: PagePoll) -> Iterator[IngestReport]:
         if poll.error is not None:
-            yield _failure(poll.page_url, poll.error)
+            yield IngestReport.failure(poll.page_url, poll.error)
         elif poll.unchanged:
-            yield IngestReport(poll.page_url, f"uændret: {poll.page_url}")
+            yield IngestReport(poll.page_url, operator.unchanged_source(poll.page_url))
         for link in poll.links:
             if link.status == "error":
-                yield _failure(link.url, link.error or "ukendt fejl")
+                yield IngestReport.failure(link.url, link.error or "ukendt fejl")
             elif link.status == "known":
-                yield IngestReport(link.url, f"uændret: {link.url}")
+                yield IngestReport(link.url, operator.unchanged_source(link.url))
             elif link.pdf is not None:
                 yield self.pdf(link.pdf, label=link.url)
 
@@ -171,7 +173,7 @@ class Ingester:
         for item in folder:
             label = item.path.name
             if item.pdf is None:
-                report = _failure(label, item.error or "ukendt fejl")
+                report = IngestReport.failure(label, item.error or "ukendt fejl")
                 folder.finish(item, item.error or "ukendt fejl")
             else:
                 report = self.pdf(item.pdf, label=label)

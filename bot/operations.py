@@ -22,10 +22,10 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
-from handlers.formatting import local_time
+from core.time import utcnow
 from storage.db import current_revision, head_revision, sqlite_file
 from storage.health import OutboxBacklog, SourceHealth, outbox_backlog, source_health
-from storage.models import utcnow
+from texts import operator
 
 CONNECT_TIMEOUT_SECONDS = 5  # a health check must answer before the container runtime gives up
 STALE_POLLS = 3  # a source not polled for this many poll intervals is a warning
@@ -52,24 +52,18 @@ class StatusReport:
     def healthy(self) -> bool:
         return not self.problems
 
-    def lines(self) -> list[str]:
-        """A few Danish lines for a terminal: the verdict, then the database, the sources, the outbox."""
-        lines = [f"kkrbot: {'sund' if self.healthy else 'USUND'}"]
-        lines.append(f"database: {self.database}")
-        if self.revision is not None:
-            current = (
-                "nyeste" if self.revision == self.expected_revision else f"forventet {self.expected_revision}"
-            )
-            lines.append(f"migrering: {self.revision} ({current})")
-        lines.extend(f"fejl: {problem}" for problem in self.problems)
-        if self.healthy:
-            lines.extend(_source_line(source) for source in self.sources)
-            if not self.sources:
-                lines.append("kilder: ingen hentet endnu")
-            if self.backlog is not None:
-                lines.append(_backlog_line(self.backlog))
-        lines.extend(f"advarsel: {warning}" for warning in self.warnings)
-        return lines
+    def facts(self) -> dict[str, Any]:
+        """What texts.operator.status_lines puts into lines for a terminal."""
+        return {
+            "healthy": self.healthy,
+            "database": self.database,
+            "revision": self.revision,
+            "expected_revision": self.expected_revision,
+            "problems": self.problems,
+            "warnings": self.warnings,
+            "sources": self.sources,
+            "backlog": self.backlog,
+        }
 
     def to_json_dict(self) -> dict[str, Any]:
         """The report for scripts (`kkrbot status --json`); times in UTC, ISO 8601."""
@@ -99,24 +93,6 @@ def _iso(moment: dt.datetime | None) -> str | None:
     return None if moment is None else moment.replace(tzinfo=dt.UTC).isoformat()
 
 
-def _local(moment: dt.datetime) -> str:
-    return f"{local_time(moment):%Y-%m-%d %H:%M}"
-
-
-def _source_line(source: SourceHealth) -> str:
-    if source.last_poll is None:
-        return f"kilde {source.url}: ikke hentet endnu"
-    outcome = f"fejl: {source.last_error}" if source.failing else "ok"
-    return f"kilde {source.url}: sidst hentet {_local(source.last_poll)}, {outcome}"
-
-
-def _backlog_line(backlog: OutboxBacklog) -> str:
-    if backlog.unsent == 0 or backlog.oldest is None:
-        return "udbakke: tom"
-    count = "1 besked venter" if backlog.unsent == 1 else f"{backlog.unsent} beskeder venter"
-    return f"udbakke: {count}, den ældste fra {_local(backlog.oldest)}"
-
-
 def without_password(url: str) -> str:
     """`url` safe to print: the password replaced by ***."""
     try:
@@ -139,20 +115,17 @@ def check_status(
     try:
         url = make_url(database_url)
     except ArgumentError:
-        return StatusReport(database=shown, problems=["DATABASE_URL er ingen gyldig databaseadresse"])
+        return StatusReport(database=shown, problems=[operator.bad_database_url()])
     path = sqlite_file(url)
     if path is not None and not path.is_file():
-        return StatusReport(
-            database=shown,
-            problems=[f"databasefilen {path} findes ikke: start botten eller kør `kkrbot db upgrade`"],
-        )
+        return StatusReport(database=shown, problems=[operator.database_file_missing(path)])
     connect_args = (
         {"connect_timeout": CONNECT_TIMEOUT_SECONDS} if url.get_backend_name() == "postgresql" else {}
     )
     try:
         engine = create_engine(url, poolclass=NullPool, connect_args=connect_args)
     except (ArgumentError, ImportError) as err:
-        return StatusReport(database=shown, problems=[f"databaseadressen kan ikke bruges: {err}"])
+        return StatusReport(database=shown, problems=[operator.database_url_unusable(err)])
     try:
         return _inspect(engine, shown, poll_seconds, now or utcnow())
     finally:
@@ -164,22 +137,15 @@ def _inspect(engine: Engine, shown: str, poll_seconds: float, now: dt.datetime) 
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
     except SQLAlchemyError as err:
-        return StatusReport(database=shown, problems=[f"databasen kan ikke nås: {_first_line(err)}"])
+        return StatusReport(database=shown, problems=[operator.database_unreachable(_first_line(err))])
     try:
         revision = current_revision(engine)
     except SQLAlchemyError as err:
-        return StatusReport(database=shown, problems=[f"databasen kan ikke læses: {_first_line(err)}"])
+        return StatusReport(database=shown, problems=[operator.database_unreadable(_first_line(err))])
     expected = head_revision()
     if revision != expected:
         return StatusReport(
-            database=shown,
-            revision=revision,
-            problems=[
-                f"databasen er ikke migreret (kkrbot forventer migrering {expected}): kør `kkrbot db upgrade`"
-                if revision is None
-                else f"databasen er på migrering {revision}, men kkrbot forventer {expected}: "
-                "kør `kkrbot db upgrade`"
-            ],
+            database=shown, revision=revision, problems=[operator.database_not_migrated(revision, expected)]
         )
     try:
         with Session(engine) as session:
@@ -187,7 +153,7 @@ def _inspect(engine: Engine, shown: str, poll_seconds: float, now: dt.datetime) 
             backlog = outbox_backlog(session)
     except SQLAlchemyError as err:
         return StatusReport(
-            database=shown, revision=revision, problems=[f"databasen kan ikke læses: {_first_line(err)}"]
+            database=shown, revision=revision, problems=[operator.database_unreadable(_first_line(err))]
         )
     return StatusReport(
         database=shown,
@@ -205,11 +171,11 @@ def _warnings(
     stale_after = dt.timedelta(seconds=poll_seconds * STALE_POLLS)
     for source in sources:
         if source.failing:
-            warnings.append(f"{source.url} fejlede ved sidste hentning")
+            warnings.append(operator.source_failing(source.url))
         elif source.last_poll is not None and now - source.last_poll > stale_after:
-            warnings.append(f"{source.url} er ikke hentet siden {_local(source.last_poll)}")
+            warnings.append(operator.source_stale(source.url, source.last_poll))
     if backlog.oldest is not None and now - backlog.oldest > OLD_BACKLOG:
-        warnings.append(f"udbakken har beskeder, der har ventet siden {_local(backlog.oldest)}")
+        warnings.append(operator.backlog_old(backlog.oldest))
     return warnings
 
 
@@ -220,14 +186,6 @@ class BackupResult:
     path: Path
     size_bytes: int
     revision: str | None
-
-    def summary(self) -> str:
-        size = (
-            f"{self.size_bytes / 1_000_000:.1f} MB"
-            if self.size_bytes >= 100_000
-            else f"{self.size_bytes} bytes"
-        )
-        return f"backup gemt: {self.path} ({size}, migrering {self.revision or 'ingen'})"
 
 
 def backup_database(database_url: str, target: Path) -> BackupResult:

@@ -16,40 +16,27 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Message, Update
-from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes, JobQueue
 
 from bot.config import Settings
 from bot.ingest import Ingester, IngestReport
 from bot.updates import sender_of
+from delivery.botapi import send_replies
 from handlers import admin
 from handlers.context import HandlerContext, Sender
-from handlers.replies import Reply
 from sources import FetchedPdf, InboxFolder, SourceError
 from storage import Database
 from storage.polls import record_poll
+from texts.operator import failed, unexpected
+from texts.replies import Reply
 
 log = logging.getLogger(__name__)
 FIRST_POLL_SECONDS = 2.0  # the first poll comes soon after start, once the bot answers
 POLL_JOB_NAME = "kilder"
 FETCH_JOB_NAME = "hent"
-MAX_REASON_CHARS = 300  # of an unexpected error's text, in the log and in /status
 
 HandlerContextOf = Callable[[ContextTypes.DEFAULT_TYPE], HandlerContext]
-
-
-def unexpected(err: BaseException) -> str:
-    """An error nobody planned for as one short Danish line (SQL errors span several lines)."""
-    detail = " ".join(str(err).split())
-    if len(detail) > MAX_REASON_CHARS:
-        detail = detail[: MAX_REASON_CHARS - 1] + "…"
-    name = type(err).__name__
-    return f"uventet fejl ({name}: {detail})" if detail else f"uventet fejl ({name})"
-
-
-def _failure(source: str, reason: str) -> IngestReport:
-    return IngestReport(source=source, text=f"fejl: {reason} ({source})", failed=True, reason=reason)
 
 
 def _record_error(db: Database, url: str, reason: str) -> None:
@@ -69,7 +56,7 @@ def _poll_page(db: Database, ingester: Ingester, url: str) -> list[IngestReport]
     except Exception as err:  # one broken source must not stop the others or the bot
         reason = unexpected(err)
         _record_error(db, url, reason)
-        return [_failure(url, reason)]
+        return [IngestReport.failure(url, reason)]
 
 
 def inbox_url(folder: Path) -> str:
@@ -84,11 +71,11 @@ def _scan_inbox(db: Database, ingester: Ingester, folder: InboxFolder) -> list[I
     try:
         reports = list(ingester.inbox(folder))
     except SourceError as err:  # the folder is missing or unreadable
-        reports, error = [_failure(url, str(err))], str(err)
+        reports, error = [IngestReport.failure(url, str(err))], str(err)
     except Exception as err:
         reason = unexpected(err)
         _record_error(db, url, reason)
-        return [_failure(url, reason)]
+        return [IngestReport.failure(url, reason)]
     else:
         failed = [report for report in reports if report.failed]
         error = f"{failed[0].source}: {failed[0].reason}" if failed else None
@@ -190,14 +177,11 @@ class SourcePollers:
             replies = _report_replies(await self.poll())
         except Exception as err:
             log.error("hentning (/hent) fejlede: %s", unexpected(err))
-            replies = admin.fetch_report([], [f"fejl: uventet fejl ({type(err).__name__})"], 0)
+            replies = admin.fetch_report([], [failed(unexpected(err))], 0)
         if chat_id is None:
             return
         try:
-            for reply in replies:
-                await context.bot.send_message(
-                    chat_id, reply.html, parse_mode=ParseMode.HTML, disable_web_page_preview=True
-                )
+            await send_replies(context.bot, chat_id, replies)
         except TelegramError as err:
             log.warning("kunne ikke sende svaret på /hent til chat %s: %s", chat_id, err)
 
@@ -214,13 +198,14 @@ class SourcePollers:
             ctx, sender_of(update), file_name, document.mime_type, document.file_size
         )
         if replies is not None:
-            for reply in replies:
-                await message.reply_html(reply.html, disable_web_page_preview=True)
+            await send_replies(context.bot, message.chat_id, replies)
             return
         # in a task of its own: the upload may wait for a running poll, and other updates must not
-        context.application.create_task(self._ingest_document(message, file_name), update=update)
+        context.application.create_task(self._ingest_document(context, message, file_name), update=update)
 
-    async def _ingest_document(self, message: Message, file_name: str) -> None:
+    async def _ingest_document(
+        self, context: ContextTypes.DEFAULT_TYPE, message: Message, file_name: str
+    ) -> None:
         assert message.document is not None
         try:
             telegram_file = await message.document.get_file()
@@ -233,11 +218,10 @@ class SourcePollers:
                 async with self._lock:
                     report = await asyncio.to_thread(ingest_upload, self.db, data, file_name)
             except Exception as err:  # a PDF that breaks the parser in a new way still gets an answer
-                report = _failure(file_name, unexpected(err))
+                report = IngestReport.failure(file_name, unexpected(err))
             log.info("pdf fra chat %s: %s", message.chat_id, report.text)
             replies = admin.document_report(file_name, report.text, report.reason if report.failed else None)
-        for reply in replies:
-            await message.reply_html(reply.html, disable_web_page_preview=True)
+        await send_replies(context.bot, message.chat_id, replies)
 
 
 def register_sources(

@@ -20,13 +20,13 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
 
-from delivery import notices
-from handlers.formatting import local_time
-from storage import Database
-from storage.models import AgendaItem, Document, Event, ItemChange, Meeting, Member, Notification, utcnow
+from core.time import as_utc, local_time
+from storage import Database, queries
+from storage.models import AgendaItem, Document, Event, ItemChange, Meeting, Member, Notification
 from storage.relevance import items_concerning
 from storage.search_index import item_body
 from storage.subscriptions import keyword_matches
+from texts import notices
 
 log = logging.getLogger(__name__)
 # Documents of meetings this long ago are an archive being imported, not news: nobody is told.
@@ -50,19 +50,6 @@ class Notice:
     member_id: int
     text: str
     buttons: list[list[dict[str, Any]]]
-
-
-def as_utc(moment: dt.datetime | None) -> dt.datetime:
-    """A naive UTC datetime, as the database stores them; aware ones are converted."""
-    if moment is None:
-        return utcnow()
-    if moment.tzinfo is None:
-        return moment
-    return moment.astimezone(dt.UTC).replace(tzinfo=None)
-
-
-def local_date(moment_utc: dt.datetime) -> dt.date:
-    return local_time(moment_utc).date()
 
 
 def subscribers(session: Session) -> list[Member]:
@@ -164,7 +151,7 @@ def _changed_items(
 def notices_for(session: Session, event: Event, members: Sequence[Member], now: dt.datetime) -> list[Notice]:
     """The notice each interested member gets for this event (none for a version that changed nothing)."""
     meeting = event.meeting
-    today = local_date(now)
+    today = local_time(now).date()
     if meeting.date < today - ARCHIVE_AGE:
         return []
     result: list[Notice] = []
@@ -184,7 +171,7 @@ def notices_for(session: Session, event: Event, members: Sequence[Member], now: 
             continue
         if event.kind == "new_minutes":
             text = notices.new_minutes(meeting, items, interest.marks)
-            buttons = notices.meeting_button(meeting, "Åbn referatet")
+            buttons = notices.minutes_button(meeting)
         else:
             supplementary = event.kind == "new_supplementary_agenda"
             text = notices.new_agenda(meeting, items, interest.marks, supplementary=supplementary)
@@ -196,16 +183,11 @@ def notices_for(session: Session, event: Event, members: Sequence[Member], now: 
 def _version_notices(
     session: Session, event: Event, members: Sequence[Member], today: dt.date
 ) -> list[Notice]:
-    changes = list(
-        session.scalars(
-            select(ItemChange).where(ItemChange.document_id == event.document_id).order_by(ItemChange.id)
-        )
-    )
+    changes = queries.changes_of(session, event.document)
     if not changes:  # the same document again, e.g. the minutes rendered from Word: nothing to tell
         return []
     document, meeting = event.document, event.meeting
     by_number = _changed_items(session, document, changes)
-    label = "Åbn referatet" if document.kind == "referat" else "Åbn dagsordenen"
     result = []
     for member in members:
         interest = interest_of(session, member, meeting, list(by_number.values()), today)
@@ -215,7 +197,7 @@ def _version_notices(
             number: interest.marks[item.id] for number, item in by_number.items() if item.id in interest.marks
         }
         text = notices.changed(meeting, document.kind, document.version, changes, marked)
-        result.append(Notice(member.id, text, notices.meeting_button(meeting, label)))
+        result.append(Notice(member.id, text, notices.document_button(meeting, document.kind)))
     return result
 
 

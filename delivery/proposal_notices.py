@@ -15,13 +15,14 @@ from collections.abc import Collection
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from delivery.fanout import Notice, as_utc, insert_notifications
-from handlers import texts
-from handlers.appointments import proposal_buttons
-from handlers.formatting import split_html
+from core.time import as_utc
+from delivery.fanout import Notice, insert_notifications
 from storage import Database
 from storage.models import Member, Notification
 from storage.proposals import pending_proposals
+from texts import members
+from texts.html import split_html
+from texts.replies import keyboard_json
 
 
 def proposal_key(proposal_id: int) -> str:
@@ -63,11 +64,8 @@ def queue_proposal_notices(
             untold = [admin for admin in admins if (admin.id, key) not in told]
             if not untold:
                 continue  # this job runs every few seconds: render and insert only what is new
-            text = split_html(texts.proposal(proposal))[0]
-            buttons = [
-                [{"text": b.label, "callback_data": b.callback_data} for b in row]
-                for row in proposal_buttons(proposal.id)
-            ]
+            text = split_html(members.proposal(proposal))[0]
+            buttons = keyboard_json(members.proposal_buttons(proposal.id))
             notices = [Notice(member_id=admin.id, text=text, buttons=buttons) for admin in untold]
             created += insert_notifications(session, notices, key, None, moment)
         session.commit()

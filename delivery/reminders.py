@@ -12,14 +12,14 @@ import datetime as dt
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from delivery import notices
-from delivery.fanout import Notice, as_utc, insert_notifications, interest_of, subscribers
-from handlers.formatting import local_time
+from core.kinds import AGENDA_KINDS
+from core.time import as_utc, local_time
+from delivery.fanout import Notice, insert_notifications, interest_of, subscribers
 from storage import Database, queries
 from storage.models import Document, Meeting, Notification
+from texts import notices
 
 REMINDER_TIME = dt.time(16, 0)
-AGENDA_KINDS = ("dagsorden", "tillaegsdagsorden")
 
 
 def reminder_key(meeting_id: int) -> str:
@@ -29,7 +29,7 @@ def reminder_key(meeting_id: int) -> str:
 def meetings_to_remind(session: Session, day: dt.date) -> list[Meeting]:
     """The meetings on `day` that are not cancelled and have a published agenda."""
     has_agenda = exists().where(
-        Document.meeting_id == Meeting.id, Document.kind.in_(AGENDA_KINDS), Document.is_current
+        Document.meeting_id == Meeting.id, Document.kind.in_(sorted(AGENDA_KINDS)), Document.is_current
     )
     return list(
         session.scalars(

@@ -1,10 +1,10 @@
 """The outbox sender: claims due notices and sends them to Telegram at a pace Telegram accepts.
 
-It runs inside `kkrbot run` as one asyncio task (start() in post_init, stop() in post_stop) with a
-telegram.Bot of its own, without PTB's AIORateLimiter: that limiter is a token bucket that sends
-bursts after every pause and retries 429s by itself, so a broadcast through it draws 429s; here
-the Pacer spaces every send and a 429 holds all later sends for its retry_after. Interactive
-replies keep the application's bot and its limiter.
+It runs inside `kkrbot run` as one asyncio task (start() in post_init, stop() in post_stop, wired by
+bot/app.py) with a telegram.Bot of its own (delivery.botapi.make_bot), without PTB's AIORateLimiter:
+that limiter is a token bucket that sends bursts after every pause and retries 429s by itself, so a
+broadcast through it draws 429s; here the Pacer spaces every send and a 429 holds all later sends
+for its retry_after. Interactive replies keep the application's bot and its limiter.
 
 What each answer means for the row (storage.outbox): accepted → sent; 429 → the same notice again
 after retry_after; 403 or 400 "chat not found" → the member is marked inactive and their pending
@@ -27,14 +27,12 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.constants import ParseMode
+from telegram import Bot
 from telegram.error import BadRequest, Forbidden, RetryAfter
-from telegram.ext import Application
-from telegram.request import HTTPXRequest
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.config import Settings
+from core.time import utcnow
+from delivery.botapi import send_html
 from delivery.pacing import Pacer
 from storage import Database
 from storage.outbox import (
@@ -47,7 +45,6 @@ from storage.outbox import (
     mark_sent,
     release,
     retry_later,
-    utcnow,
 )
 
 log = logging.getLogger(__name__)
@@ -62,23 +59,6 @@ CHAT_GONE = ("chat not found", "user not found", "peer_id_invalid", "user is dea
 def worker_name() -> str:
     """Who claimed a row: host, process and a random tag, so a restarted process is a new worker."""
     return f"{socket.gethostname()[:60]}:{os.getpid()}:{secrets.token_hex(4)}"
-
-
-def _markup(buttons: list[Any] | None) -> InlineKeyboardMarkup | None:
-    """The stored keyboard rows ({"text", "url" | "callback_data"}) as PTB's markup."""
-    if not buttons:
-        return None
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    str(button["text"]), url=button.get("url"), callback_data=button.get("callback_data")
-                )
-                for button in row
-            ]
-            for row in buttons
-        ]
-    )
 
 
 def _retry_after_seconds(error: RetryAfter) -> float:
@@ -114,6 +94,7 @@ class OutboxSender:
         idle_seconds: float = IDLE_SECONDS,
         max_in_flight: int = MAX_IN_FLIGHT,
         worker: str | None = None,
+        owns_bot: bool = False,
     ) -> None:
         self.db = db
         self.bot = bot
@@ -132,24 +113,7 @@ class OutboxSender:
         self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
-        self._owns_bot = False
-
-    @classmethod
-    def from_settings(cls, settings: Settings, db: Database) -> OutboxSender:
-        """A sender with its own Bot (no rate limiter) on the configured Bot API server."""
-        assert settings.telegram_token is not None
-        api = settings.telegram_api_url.rstrip("/")
-        bot = Bot(
-            settings.telegram_token.get_secret_value(),
-            base_url=f"{api}/bot",
-            base_file_url=f"{api}/file/bot",
-            request=HTTPXRequest(connection_pool_size=MAX_IN_FLIGHT + 2),
-        )
-        sender = cls(
-            db, bot, rate=settings.send_rate, lease=dt.timedelta(seconds=settings.outbox_lease_seconds)
-        )
-        sender._owns_bot = True
-        return sender
+        self._owns_bot = owns_bot  # start() initializes the bot and stop() shuts it down
 
     # ----------------------------------------------------------------- lifecycle
 
@@ -244,13 +208,7 @@ class OutboxSender:
         """Send once; after a 429 wait (everyone waits) and send the same notice again."""
         while True:
             try:
-                await self.bot.send_message(
-                    notice.chat_id,
-                    notice.text,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=_markup(notice.buttons),
-                    disable_web_page_preview=True,
-                )
+                await send_html(self.bot, notice.chat_id, notice.text, notice.buttons)
             except RetryAfter as error:
                 self.pacer.answered(notice.chat_id)
                 seconds = _retry_after_seconds(error)
@@ -297,34 +255,3 @@ class OutboxSender:
     def _in_session(self, operation: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         with self.db.session() as session:
             return operation(session, *args, **kwargs)
-
-
-# --------------------------------------------------------------------- wiring into `kkrbot run`
-
-SENDER_KEY = "kkrbot.outbox_sender"
-AnyApplication = Application[Any, Any, Any, Any, Any, Any]
-
-
-def attach_sender(application: AnyApplication, settings: Settings, db: Database) -> None:
-    """Give the application an outbox sender; start_sender/stop_sender run it with the application."""
-    application.bot_data[SENDER_KEY] = OutboxSender.from_settings(settings, db)
-
-
-def outbox_sender(application: AnyApplication) -> OutboxSender | None:
-    """The application's sender (the fan-out job calls wake() on it after writing notices)."""
-    sender = application.bot_data.get(SENDER_KEY)
-    return sender if isinstance(sender, OutboxSender) else None
-
-
-async def start_sender(application: AnyApplication) -> None:
-    """post_init: begin sending the outbox."""
-    sender = outbox_sender(application)
-    if sender is not None:
-        await sender.start()
-
-
-async def stop_sender(application: AnyApplication) -> None:
-    """post_stop: finish the sends in flight and give back unsent claims."""
-    sender = outbox_sender(application)
-    if sender is not None:
-        await sender.stop()

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from urllib.parse import urlsplit
-from urllib.request import url2pathname
 
-from handlers import texts
+from core.time import local_time
 from handlers.context import HandlerContext, Sender
-from handlers.formatting import local_time, to_replies
-from handlers.replies import Reply
 from storage.health import SourceHealth, outbox_backlog, source_health
+from texts import admin as texts
+from texts.replies import Reply, to_replies
 
 PDF_MIME_TYPE = "application/pdf"
 MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024  # the largest file the Bot API lets a bot download
@@ -24,13 +22,6 @@ _MEGABYTE = 1024 * 1024
 
 def _local(moment: dt.datetime | None) -> dt.datetime | None:
     return None if moment is None else local_time(moment)
-
-
-def source_name(url: str) -> str:
-    """How a source is named to people: its URL, or `Indbakken /path` for the inbox's `file:` URL."""
-    if url.startswith("file:"):
-        return f"Indbakken {url2pathname(urlsplit(url).path)}"
-    return url
 
 
 def fetch(ctx: HandlerContext, args: str, sender: Sender | None) -> list[Reply]:
@@ -50,7 +41,10 @@ def fetch_report(new: Sequence[str], failed: Sequence[str], unchanged: int) -> l
 
 def _source_line(source: SourceHealth) -> str:
     return texts.source_status(
-        source_name(source.url), _local(source.last_poll), _local(source.last_success), source.last_error
+        texts.source_name(source.url),
+        _local(source.last_poll),
+        _local(source.last_success),
+        source.last_error,
     )
 
 

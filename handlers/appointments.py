@@ -12,16 +12,14 @@ from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
-from handlers import texts
+from core.time import utcnow
 from handlers.context import HandlerContext, Sender
-from handlers.formatting import proposal_callback, to_replies
-from handlers.replies import Button, Reply
 from storage import AgendaItem, Appointment, Person, queries
-from storage.models import utcnow
 from storage.proposals import ProposalGone, decide, pending_proposals
 from storage.relevance import items_concerning
+from texts import admin, help, members
+from texts.replies import Reply, to_replies
 
-PAST_CALLBACK = "mine:past"
 VERDICTS = {"ja": True, "nej": False}
 
 
@@ -57,10 +55,11 @@ def my_appointments(ctx: HandlerContext, args: str, sender: Sender | None) -> li
     with ctx.db.session() as session:
         person = linked_person(session, sender)
         if person is None:
-            return to_replies(texts.not_linked())
+            return to_replies(members.not_linked())
         current, past = _current_and_past(queries.appointments_of(session, person), today)
-        buttons = [[Button(texts.past_button(len(past)), PAST_CALLBACK)]] if past else []
-        return to_replies(texts.my_appointments(person.name, current, len(past), today), buttons)
+        return to_replies(
+            members.my_appointments(person.name, current, len(past), today), members.past_buttons(len(past))
+        )
 
 
 def past_pressed(ctx: HandlerContext, sender: Sender | None) -> list[Reply]:
@@ -69,32 +68,22 @@ def past_pressed(ctx: HandlerContext, sender: Sender | None) -> list[Reply]:
     with ctx.db.session() as session:
         person = linked_person(session, sender)
         if person is None:
-            return to_replies(texts.not_linked())
+            return to_replies(members.not_linked())
         _current, past = _current_and_past(queries.appointments_of(session, person), today)
-        return to_replies(texts.past_appointments(person.name, past, today))
-
-
-def proposal_buttons(proposal_id: int) -> list[list[Button]]:
-    """Godkend and Afvis under a proposal, in /forslag and in the notice sent to administrators."""
-    return [
-        [
-            Button("✅ Godkend", proposal_callback(proposal_id, "ja")),
-            Button("❌ Afvis", proposal_callback(proposal_id, "nej")),
-        ]
-    ]
+        return to_replies(members.past_appointments(person.name, past, today))
 
 
 def proposals(ctx: HandlerContext, args: str, sender: Sender | None) -> list[Reply]:
     """/forslag (administrators): each waiting proposal as its own message with Godkend and Afvis."""
     if not ctx.is_admin(sender):
-        return to_replies(texts.admins_only())
+        return to_replies(admin.admins_only())
     with ctx.db.session() as session:
         waiting = pending_proposals(session)
         if not waiting:
-            return to_replies(texts.no_proposals())
-        replies = to_replies(texts.proposals_heading(len(waiting)))
+            return to_replies(members.no_proposals())
+        replies = to_replies(members.proposals_heading(len(waiting)))
         for proposal in waiting:
-            replies += to_replies(texts.proposal(proposal), proposal_buttons(proposal.id))
+            replies += to_replies(members.proposal(proposal), members.proposal_buttons(proposal.id))
         return replies
 
 
@@ -103,7 +92,7 @@ def proposal_pressed(
 ) -> list[Reply]:
     """Godkend or Afvis under a proposal: decided once, the message edited to say how."""
     if not ctx.is_admin(sender) or verdict not in VERDICTS:
-        return to_replies(texts.admins_only())
+        return to_replies(admin.admins_only())
     with ctx.db.session() as session:
         try:
             decision = decide(
@@ -114,5 +103,5 @@ def proposal_pressed(
                 now=utcnow(),
             )
         except ProposalGone:
-            return to_replies(texts.gone())
-        return to_replies(texts.proposal_decided(decision.proposal, now=decision.decided_now), edit=True)
+            return to_replies(help.gone())
+        return to_replies(members.proposal_decided(decision.proposal, now=decision.decided_now), edit=True)

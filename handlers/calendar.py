@@ -11,15 +11,14 @@ from collections.abc import Sequence
 
 from icalendar import Calendar, Event
 
-from handlers import texts
-from handlers.context import HandlerContext
-from handlers.formatting import LOCAL_TIME, to_replies
-from handlers.replies import Attachment, Reply
+from core.time import LOCAL_TIME
+from handlers.context import HandlerContext, Sender
 from storage import Document, Meeting, queries
+from texts import meetings as texts
+from texts.replies import Attachment, Reply, to_replies
 
 CALENDAR_FILENAME = "kkr-moeder.ics"
 CALENDAR_MIME_TYPE = "text/calendar"
-CALENDAR_NAME = "KKR Midtjylland: møder"
 PRODID = "-//KKR Midtjylland//kkrbot//DA"
 UID_DOMAIN = "kkrbot"
 CALENDAR_LIMIT = 50
@@ -29,20 +28,6 @@ ASSUMED_DURATION = dt.timedelta(hours=2)  # when a PDF gives a start but no end 
 def meeting_uid(meeting: Meeting) -> str:
     """The same for a meeting in every file we send: a calendar updates the event on re-import."""
     return f"meeting-{meeting.id}@{UID_DOMAIN}"
-
-
-def _description(meeting: Meeting, item_count: int, agenda_url: str | None, end_assumed: bool) -> str:
-    lines = []
-    if item_count:
-        lines.append(f"Dagsorden med {item_count} {'punkt' if item_count == 1 else 'punkter'}.")
-    else:
-        lines.append("Dagsordenen er ikke offentliggjort endnu.")
-    if agenda_url:
-        lines.append(f"Dagsorden (PDF): {agenda_url}")
-    lines.append(f"I Telegram: /dagsorden {meeting.date:%d-%m-%Y}")
-    if end_assumed:
-        lines.append("Sluttidspunktet er ikke oplyst; der er sat to timer af.")
-    return "\n".join(lines)
 
 
 def meeting_event(
@@ -56,7 +41,7 @@ def meeting_event(
     if documents:
         newest = max(d.first_seen for d in documents)
         event.add("last-modified", newest.replace(tzinfo=dt.UTC) if newest.tzinfo is None else newest)
-    event.add("summary", f"{meeting.body.name}: møde")
+    event.add("summary", texts.calendar_event_title(meeting))
     end_assumed = False
     if meeting.start_time is None:
         event.add("dtstart", meeting.date)
@@ -76,7 +61,7 @@ def meeting_event(
         event.add("location", " ".join(meeting.location.split()))
     agenda = texts.agenda_document(documents)
     agenda_url = agenda.source_url if agenda is not None else None
-    event.add("description", _description(meeting, item_count, agenda_url, end_assumed))
+    event.add("description", texts.calendar_description(meeting, item_count, agenda_url, end_assumed))
     if agenda_url:
         event.add("url", agenda_url)
     return event
@@ -89,7 +74,7 @@ def calendar_file(events: Sequence[Event]) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", CALENDAR_NAME)
+    calendar.add("x-wr-calname", texts.CALENDAR_NAME)
     calendar.add("x-wr-timezone", str(LOCAL_TIME))
     for event in events:
         calendar.add_component(event)
@@ -103,7 +88,7 @@ def calendar_file(events: Sequence[Event]) -> bytes:
     return data
 
 
-def meetings_calendar(ctx: HandlerContext, args: str) -> list[Reply]:
+def meetings_calendar(ctx: HandlerContext, args: str, sender: Sender | None = None) -> list[Reply]:
     """/kalender: the upcoming meetings as a calendar file to import."""
     today = ctx.today()
     stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from handlers.commands import answer, answer_callback
 from handlers.context import HandlerContext, Sender
-from handlers.dispatch import answer, answer_callback
-from handlers.formatting import plain_text
-from handlers.replies import Button, Reply
+from texts.html import plain_text
+from texts.replies import Button, Reply
 
 PROMPT = "> "
 TERMINAL_SENDER = Sender(user_id=0, chat_id=0, name="Terminal")  # the operator at the keyboard

@@ -6,13 +6,14 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from handlers import texts
+from core.dates import parse_danish_date
 from handlers.appointments import items_concerning_sender
 from handlers.context import HandlerContext, Sender
-from handlers.formatting import button_rows, item_callback, meeting_callback, short_date, to_replies
-from handlers.replies import Button, Reply
-from parsing.dates import parse_danish_date
 from storage import Meeting, queries
+from texts import help
+from texts import meetings as texts
+from texts.callbacks import item_callback, meeting_callback
+from texts.replies import Button, Reply, button_rows, to_replies
 
 ITEM_BUTTONS_PER_ROW = 4
 MEETING_BUTTONS_PER_ROW = 2
@@ -26,14 +27,14 @@ def find_meeting(session: Session, ctx: HandlerContext, date_text: str, command:
     today = ctx.today()
     if not date_text.strip():
         meeting = queries.next_meeting(session, today)
-        return meeting if meeting is not None else texts.no_meeting(today)
+        return meeting if meeting is not None else help.no_meeting(today)
     day = parse_danish_date(date_text, today)
     if day is None:
-        return texts.bad_date(date_text.strip(), command)
+        return help.bad_date(date_text.strip(), command)
     meeting = queries.meeting_on(session, day)
     if meeting is not None:
         return meeting
-    return texts.no_meeting_on(day, nearest_meetings(session, day), command)
+    return help.no_meeting_on(day, nearest_meetings(session, day), command)
 
 
 def nearest_meetings(session: Session, day: dt.date) -> list[Meeting]:
@@ -52,7 +53,10 @@ def agenda_replies(
     concerning = items_concerning_sender(session, ctx, sender, items)
     ordered = [i for i in items if i.id in concerning] + [i for i in items if i.id not in concerning]
     buttons = [
-        Button(("⭐ " if item.id in concerning else "") + item.number, item_callback(meeting.id, item.number))
+        Button(
+            texts.item_button_label(item.number, concerns_you=item.id in concerning),
+            item_callback(meeting.id, item.number),
+        )
         for item in ordered
     ]
     return to_replies(
@@ -62,40 +66,39 @@ def agenda_replies(
     )
 
 
+def _agenda_of(ctx: HandlerContext, date_text: str, sender: Sender | None, command: str) -> list[Reply]:
+    with ctx.db.session() as session:
+        found = find_meeting(session, ctx, date_text, command)
+        if not isinstance(found, Meeting):
+            return to_replies(found)
+        return agenda_replies(session, ctx, found, sender)
+
+
 def next_meeting(ctx: HandlerContext, args: str, sender: Sender | None = None) -> list[Reply]:
     """/naestemoede: the next meeting from today on, with every item."""
-    with ctx.db.session() as session:
-        found = find_meeting(session, ctx, "", "naestemoede")
-        return (
-            agenda_replies(session, ctx, found, sender) if isinstance(found, Meeting) else to_replies(found)
-        )
+    return _agenda_of(ctx, "", sender, "naestemoede")
 
 
 def agenda(ctx: HandlerContext, args: str, sender: Sender | None = None) -> list[Reply]:
     """/dagsorden [dato]: a meeting's agenda, the next one by default."""
-    with ctx.db.session() as session:
-        found = find_meeting(session, ctx, args, "dagsorden")
-        return (
-            agenda_replies(session, ctx, found, sender) if isinstance(found, Meeting) else to_replies(found)
-        )
+    return _agenda_of(ctx, args, sender, "dagsorden")
 
 
-def meetings(ctx: HandlerContext, args: str) -> list[Reply]:
+def meetings(ctx: HandlerContext, args: str, sender: Sender | None = None) -> list[Reply]:
     """/moeder: upcoming meetings and the five latest, each a button to its agenda."""
     today = ctx.today()
     with ctx.db.session() as session:
         upcoming = queries.upcoming_meetings(session, today, limit=UPCOMING_LIMIT)
         latest = queries.latest_meetings(session, LATEST_LIMIT, before=today)
         buttons = [
-            Button(f"{short_date(m.date)} {m.body.name}", meeting_callback(m.id))
-            for m in [*upcoming, *latest]
+            Button(texts.meeting_button_label(m), meeting_callback(m.id)) for m in [*upcoming, *latest]
         ]
         return to_replies(
             texts.meeting_lists(upcoming, latest), button_rows(buttons, MEETING_BUTTONS_PER_ROW)
         )
 
 
-def recommendations(ctx: HandlerContext, args: str) -> list[Reply]:
+def recommendations(ctx: HandlerContext, args: str, sender: Sender | None = None) -> list[Reply]:
     """/indstillinger [dato]: every item's indstilling for a meeting in one overview."""
     with ctx.db.session() as session:
         found = find_meeting(session, ctx, args, "indstillinger")
@@ -111,5 +114,5 @@ def meeting_pressed(ctx: HandlerContext, meeting_id: int, sender: Sender | None 
     with ctx.db.session() as session:
         meeting = session.get(Meeting, meeting_id)
         if meeting is None:
-            return to_replies(texts.gone())
+            return to_replies(help.gone())
         return agenda_replies(session, ctx, meeting, sender)

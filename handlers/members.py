@@ -7,69 +7,59 @@ who may ask and turns the outcome into Danish replies.
 
 from __future__ import annotations
 
-from handlers import help, texts
+from core.time import local_time
 from handlers.context import HandlerContext, Sender
-from handlers.formatting import danish_time, forget_callback, local_time, to_replies
-from handlers.replies import Button, Reply
 from storage.linking import LinkError, RedeemOutcome, create_link_code, forget_member, redeem_link_code
-
-REFUSALS = {
-    RedeemOutcome.INVALID: "Koden er ikke gyldig.",
-    RedeemOutcome.EXPIRED: "Koden er udløbet.",
-    RedeemOutcome.USED: "Koden er allerede brugt.",
-}
+from texts import admin, members
+from texts.replies import Reply, to_replies
 
 
 def invite(ctx: HandlerContext, args: str, sender: Sender | None) -> list[Reply]:
     """/inviter Fornavn Efternavn (administrators only): a one-time code and its deep link."""
     if not ctx.is_admin(sender):
-        return to_replies(texts.admins_only())
+        return to_replies(admin.admins_only())
     if not args.strip():
-        return to_replies(texts.invite_usage())
+        return to_replies(members.invite_usage())
     try:
         with ctx.db.session() as session:
             issued = create_link_code(session, args, created_by_user_id=sender.user_id if sender else None)
     except LinkError as err:
-        return to_replies(texts.invite_unclear(str(err)))
-    url = texts.deep_link(ctx.bot_username, issued.code)
+        return to_replies(members.invite_unclear(str(err)))
+    url = members.deep_link(ctx.bot_username, issued.code)
     return to_replies(
-        texts.invitation(issued.person_name, issued.code, url, local_time(issued.expires_at).date())
+        members.invitation(issued.person_name, issued.code, url, local_time(issued.expires_at).date())
     )
 
 
-def start(ctx: HandlerContext, args: str, sender: Sender | None) -> list[Reply]:
-    """/start: the welcome text; /start CODE (from a deep link): links the sender to the code's person."""
-    code = args.strip()
-    if not code:
-        return help.help_command(ctx, args)
+def redeem(ctx: HandlerContext, code: str, sender: Sender | None) -> list[Reply]:
+    """/start CODE (from an invitation's deep link): links the sender to the code's person."""
     if sender is None:
-        return to_replies(texts.link_needs_a_user())
+        return to_replies(members.link_needs_a_user())
     with ctx.db.session() as session:
         result = redeem_link_code(
             session, code, user_id=sender.user_id, chat_id=sender.chat_id, display_name=sender.name
         )
     if result.outcome is RedeemOutcome.LINKED and result.person_name is not None:
-        return to_replies(texts.linked(result.person_name))
+        return to_replies(members.linked(result.person_name))
     if result.outcome is RedeemOutcome.LOCKED and result.locked_until is not None:
-        return to_replies(texts.link_locked(danish_time(local_time(result.locked_until).time())))
-    reply = texts.link_refused(REFUSALS.get(result.outcome, REFUSALS[RedeemOutcome.INVALID]))
+        return to_replies(members.link_locked(local_time(result.locked_until)))
+    reply = members.link_refused(result.outcome)
     if result.locked_until is not None:  # this wrong code was the fifth
-        reply += texts.link_locked(danish_time(local_time(result.locked_until).time()))
+        reply += members.link_locked(local_time(result.locked_until))
     return to_replies(reply)
 
 
 def forget(ctx: HandlerContext, args: str, sender: Sender | None) -> list[Reply]:
     """/glemmig: asks first; only the "Ja, glem mig" tap deletes anything."""
-    buttons = [[Button("Ja, glem mig", forget_callback("ja")), Button("Nej", forget_callback("nej"))]]
-    return to_replies(texts.forget_question(), buttons)
+    return to_replies(members.forget_question(), members.forget_buttons())
 
 
 def forget_pressed(ctx: HandlerContext, verdict: str, sender: Sender | None) -> list[Reply]:
     """The answer to /glemmig's question; the question is replaced by what was done."""
     if verdict != "ja" or sender is None:
-        return to_replies(texts.not_forgotten(), edit=True)
+        return to_replies(members.not_forgotten(), edit=True)
     with ctx.db.session() as session:
         forgotten = forget_member(session, sender.user_id)
     return to_replies(
-        texts.forgotten(forgotten.had_link, forgotten.subscriptions, forgotten.notices), edit=True
+        members.forgotten(forgotten.had_link, forgotten.subscriptions, forgotten.notices), edit=True
     )

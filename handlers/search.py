@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-from handlers import texts
-from handlers.context import HandlerContext
-from handlers.formatting import button_rows, item_callback, meeting_callback, to_replies
-from handlers.replies import Button, Reply
+from handlers.context import HandlerContext, Sender
 from storage import search as search_meetings
+from texts import help
+from texts import meetings as texts
+from texts.callbacks import item_callback, meeting_callback
+from texts.replies import Button, Reply, button_rows, to_replies
 
 HIT_LIMIT = 10
 BUTTONS_PER_ROW = 2
 MAX_QUERY_CHARS = 200  # longer input is no search anyone types
 
 
-def search(ctx: HandlerContext, args: str) -> list[Reply]:
+def search(ctx: HandlerContext, args: str, sender: Sender | None = None) -> list[Reply]:
     """/soeg ord...: the ten best hits across all meetings."""
     words = " ".join(args.split())[:MAX_QUERY_CHARS]
     if not words:
-        return to_replies(texts.missing_search_words())
+        return to_replies(help.missing_search_words())
     with ctx.db.session() as session:
         hits = search_meetings(session, words, limit=HIT_LIMIT)
     buttons = [

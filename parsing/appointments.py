@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import replace
 
-ROLES = ("formand", "næstformand", "medlem", "suppleant", "observatør")
+from core.names import ROLES
+from parsing.model import AppointmentChange, ParsedItem
 
 _UPPER = "A-ZÆØÅÉÜÖÄ"
 _WORD = rf"[{_UPPER}][\w\-’']*"
@@ -70,18 +71,6 @@ NOT_A_NAME = {
     "Hvor", "Når", "Da", "Så", "Hvis", "Kommunen", "Regionen", "KKR", "KD-Net", "KL", "Silkeborg",
 }  # fmt: skip
 GENERIC_ORG_START = re.compile(r"^(?:den|det|de|sin|sit|sine)\s+")  # lower case: "Det Regionale …" is a name
-
-
-@dataclass(frozen=True)
-class AppointmentChange:
-    """One proposed change: `person` takes a seat in `organization`, maybe in place of `replaces`."""
-
-    person: str
-    organization: str
-    sentence: str
-    party: str | None = None
-    replaces: str | None = None
-    role: str | None = None  # None: the replaced person's role, or an ordinary member
 
 
 def is_appointment_item(section_title: str | None, item_title: str) -> bool:
@@ -149,3 +138,12 @@ def find_appointment_changes(texts: Iterable[str | None]) -> list[AppointmentCha
                 )
                 found.setdefault(key, change)
     return list(found.values())
+
+
+def with_appointments(item: ParsedItem, section_title: str | None) -> ParsedItem:
+    """The item with the changes it proposes, when it is an appointment item; otherwise as it is."""
+    if not is_appointment_item(section_title, item.title):
+        return item
+    texts = (item.background, item.recommendation, item.case_presentation, item.decision)
+    changes = find_appointment_changes(texts)
+    return replace(item, appointments=tuple(changes)) if changes else item

@@ -14,6 +14,10 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
 
+from core.bodies import KDNET
+from core.kinds import DocumentKind
+from core.pdf import why_not_pdf
+from parsing.appointments import with_appointments
 from parsing.errors import ParseError
 from parsing.layout import Line, PageLayout, read_layout
 from parsing.meta import MeetingMeta, from_front_matter, from_running_headers, from_title
@@ -26,16 +30,6 @@ NOT_A_MEETING = "det ligner ikke en dagsorden, et referat eller bilag fra KKR el
 
 for _noisy in ("pdfminer", "pdfplumber"):
     logging.getLogger(_noisy).setLevel(logging.ERROR)
-
-
-def _check_bytes(data: bytes) -> None:
-    if not data.strip():
-        raise ParseError("filen er tom")
-    head = data[:1024].lstrip()
-    if b"%PDF-" not in data[:1024]:
-        if head[:1] == b"<" or b"<html" in head.lower():
-            raise ParseError("filen er ikke en PDF, men en HTML-side (måske en fejlside fra hjemmesiden)")
-        raise ParseError("filen er ikke en PDF")
 
 
 def _open(data: bytes) -> Any:
@@ -108,25 +102,34 @@ def _read(data: bytes, pdf: Any) -> ParsedDocument:
         if not probe.lines:
             raise ParseError("PDF'en har ingen tekst - er det en scanning?")
     meta = _meta(probe, find_headings(probe.lines, probe.body_size))
-    if meta.kind == "bilag" and meta.body and meta.meeting_date:
+    if meta.kind == DocumentKind.BILAG and meta.body and meta.meeting_date:
         texts = _fast_page_texts(data) or read_layout(pdf).page_texts
         return ParsedDocument(
-            kind="bilag", body=meta.body, meeting_date=meta.meeting_date, pages=len(pages), page_texts=texts
+            kind=DocumentKind.BILAG,
+            body=meta.body,
+            meeting_date=meta.meeting_date,
+            pages=len(pages),
+            page_texts=texts,
         )
     layout = probe if probe.page_count == len(pages) else read_layout(pdf)
     headings = find_headings(layout.lines, layout.body_size)
     meta = meta.filled_from(_meta(layout, headings))
     if not meta.body or not meta.meeting_date:
         raise ParseError(NOT_A_MEETING)
-    top_level_items = meta.body == "KD-Net"
+    top_level_items = meta.body == KDNET
     sections, items = parse_structure(
         layout.lines, layout.body_size, layout.links, headings, top_level_items=top_level_items
     )
+    section_titles = {section.number: section.title for section in sections}
+    items = [with_appointments(item, section_titles.get(item.section_number or "")) for item in items]
     kind = meta.kind
     if kind is None:
-        kind = ("referat" if _has_decisions(layout.lines) else "dagsorden") if items or sections else "bilag"
+        if not items and not sections:
+            kind = DocumentKind.BILAG
+        else:
+            kind = DocumentKind.REFERAT if _has_decisions(layout.lines) else DocumentKind.DAGSORDEN
     return ParsedDocument(
-        kind=kind,  # type: ignore[arg-type]
+        kind=kind,
         body=meta.body,
         meeting_date=meta.meeting_date,
         pages=len(pages),
@@ -144,7 +147,9 @@ def parse_document(data: bytes) -> ParsedDocument:
 
     Raises ParseError, whose message is a plain Danish reason, for anything that is not one.
     """
-    _check_bytes(data)
+    reason = why_not_pdf(data)
+    if reason is not None:
+        raise ParseError(reason)
     pdf = _open(data)
     try:
         return _read(data, pdf)

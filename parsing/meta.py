@@ -12,24 +12,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from parsing.dates import find_date, find_time_range
+from core.bodies import body_named
+from core.dates import find_date, find_time_range
+from core.kinds import KIND_WORDS_PATTERN, DocumentKind, kind_named
 from parsing.layout import Line
 from parsing.text import follows_without_gap, join_words
 
-KKR_BODY_RE = re.compile(
-    r"\bKKR[\s-]*(Midtjylland|Nordjylland|Syddanmark|Sjælland|Hovedstaden)\b", re.IGNORECASE
-)
-KDNET_RE = re.compile(r"\bKD-?Net\b|kommunaldirekt(?:ø|o)rnetv(?:æ|ae)rk", re.IGNORECASE)
-KIND_WORDS = {
-    "tillægsdagsorden": "dagsorden",
-    "dagsorden": "dagsorden",
-    "referat": "referat",
-    "bilag": "bilag",
-}
-# "DAGSORDEN 2022", "D A G S O R D E N", "Referat af møde i ...", "Bilag til dagsorden"
+# "DAGSORDEN 2022", "D A G S O R D E N", "Tillægsdagsorden", "Referat af møde i ...", "Bilag til dagsorden"
 KIND_TITLE_RE = re.compile(
-    r"^(tillægsdagsorden|dagsorden|referat|bilag)(?:\d{4}|\s+\d{4}|\s+(?:af|fra|til|for|fra)\b.*)?$",
-    re.IGNORECASE,
+    rf"^({KIND_WORDS_PATTERN})(?:\d{{4}}|\s+\d{{4}}|\s+(?:af|fra|til|for)\b.*)?$", re.IGNORECASE
 )
 LABEL_RE = re.compile(r"^(Dato|Sted|Tid og sted|Tid|Mødested|Deltagere|Afbud|Fraværende)\s*:\s*(.*)$")
 VENUE_PREFIX_RE = re.compile(r"^(?:mødet\s+(?:af)?holdes\s+(?:på|i|hos)|sted:)\s*", re.IGNORECASE)
@@ -40,7 +31,7 @@ FRONT_MATTER_LINES = 40  # the front page or title block is within the first lin
 class MeetingMeta:
     """What is known so far of the meeting; None where a source did not say."""
 
-    kind: str | None = None
+    kind: DocumentKind | None = None
     body: str | None = None
     meeting_date: dt.date | None = None
     start_time: dt.time | None = None
@@ -58,14 +49,6 @@ class MeetingMeta:
             end_time=self.end_time or other.end_time,
             location=self.location or other.location,
         )
-
-
-def _canonical_body(text: str) -> str | None:
-    if m := KKR_BODY_RE.search(text):
-        return "KKR " + m[1].capitalize()
-    if KDNET_RE.search(text):
-        return "KD-Net"
-    return None
 
 
 def _labelled_value(lines: Sequence[Line], index: int, first: str) -> str:
@@ -99,9 +82,9 @@ def from_front_matter(lines: Sequence[Line]) -> MeetingMeta:
         if meta.kind is None and index < 6 and line.bold:
             title = KIND_TITLE_RE.match(line.text) or KIND_TITLE_RE.match(squeezed)
             if title:
-                meta = replace(meta, kind=KIND_WORDS[title[1].lower()])
+                meta = replace(meta, kind=kind_named(title[1]))
         if meta.body is None and index < 6:
-            body = _canonical_body(line.text) or _canonical_body(squeezed.replace("KKR", "KKR "))
+            body = body_named(line.text) or body_named(squeezed.replace("KKR", "KKR "))
             if body:
                 meta = replace(meta, body=body)
         label = LABEL_RE.match(line.text)
@@ -136,9 +119,9 @@ def from_running_headers(headers: Sequence[Line]) -> MeetingMeta:
         if "|" not in line.text:
             continue
         fields = [f.strip() for f in line.text.split("|")]
-        body = _canonical_body(fields[0])
+        body = body_named(fields[0])
         date = find_date(line.text)
         if body or date:
-            kind = "bilag" if any(f.lower() == "bilag" for f in fields) else None
+            kind = DocumentKind.BILAG if any(f.lower() == "bilag" for f in fields) else None
             return MeetingMeta(kind=kind, body=body, meeting_date=date)
     return MeetingMeta()

@@ -1,4 +1,4 @@
-"""The contract between parsing and everything after it.
+"""The contract between parsing and everything after it: meeting documents and the appointment register.
 
 Frozen dataclasses so that a parsed document can be handed around, compared and hashed
 without anyone changing it on the way to storage.
@@ -8,9 +8,23 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
-Kind = Literal["dagsorden", "referat", "bilag"]
+from core.kinds import DocumentKind
+from core.names import name_key
+
+
+@dataclass(frozen=True)
+class AppointmentChange:
+    """One change an agenda item proposes: `person` takes a seat in `organization`, maybe in place of
+    `replaces`. Names are as written; a person decides (storage keeps it as a proposal)."""
+
+    person: str
+    organization: str
+    sentence: str
+    party: str | None = None
+    replaces: str | None = None
+    role: str | None = None  # None: the replaced person's role, or an ordinary member
 
 
 @dataclass(frozen=True)
@@ -38,6 +52,8 @@ class ParsedItem:
     decision: str | None = None  # beslutning (KKR) / referat (KD-Net)
     attachments: tuple[str, ...] = ()  # bilag marked ./.
     links: tuple[str, ...] = ()
+    # what an item under "Udpegninger" proposes (parsing.appointments); not part of the JSON
+    appointments: tuple[AppointmentChange, ...] = ()
 
     @property
     def section_number(self) -> str | None:
@@ -48,7 +64,7 @@ class ParsedItem:
 class ParsedDocument:
     """One published PDF: what kind it is, which meeting it describes, and its content."""
 
-    kind: Kind
+    kind: DocumentKind
     body: str  # "KKR Midtjylland", "KD-Net"
     meeting_date: dt.date
     pages: int
@@ -66,7 +82,7 @@ class ParsedDocument:
     def to_json_dict(self) -> dict[str, Any]:
         """The exact JSON that `kkrbot parse --json` prints (see issue #2)."""
         return {
-            "kind": self.kind,
+            "kind": str(self.kind),
             "body": self.body,
             "meeting_date": self.meeting_date.isoformat(),
             "start_time": self.start_time.strftime("%H:%M") if self.start_time else None,
@@ -90,3 +106,26 @@ class ParsedDocument:
                 for i in self.items
             ],
         }
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    """One checked row of the appointment register: a person's appointment to an organ in a role."""
+
+    line: int
+    name: str
+    party: str | None
+    municipality: str
+    organization: str
+    role: str
+    start: dt.date
+    end: dt.date | None
+    appointed_by: str | None
+
+    @property
+    def person_key(self) -> tuple[str, str]:
+        return name_key(self.name), name_key(self.municipality)
+
+    @property
+    def appointment_key(self) -> tuple[str, str, str, str, dt.date]:
+        return (*self.person_key, name_key(self.organization), self.role, self.start)

@@ -1,12 +1,11 @@
 """Where meeting PDFs come from: KL's meeting pages and an inbox folder; they fetch, others parse and store.
 
-The public API is re-exported here; of the rest of the project only parsing.dates is used.
+The public API is re-exported here; of the rest of the project only the bottom package (core) is used.
 """
 
 from sources.http import CONTACT_URL, PoliteClient, RetryPolicy, user_agent
 from sources.inbox import InboxFolder, InboxItem
 from sources.model import (
-    DocumentKind,
     FetchedPdf,
     LinkResult,
     MeetingHint,
@@ -18,12 +17,10 @@ from sources.model import (
     SourceError,
 )
 from sources.page import read_meeting_page
-from sources.pdf_bytes import looks_like_pdf
 from sources.web import MeetingPageSource
 
 __all__ = [
     "CONTACT_URL",
-    "DocumentKind",
     "FetchedPdf",
     "InboxFolder",
     "InboxItem",
@@ -38,7 +35,6 @@ __all__ = [
     "PoliteClient",
     "RetryPolicy",
     "SourceError",
-    "looks_like_pdf",
     "read_meeting_page",
     "user_agent",
 ]

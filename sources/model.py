@@ -10,7 +10,8 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Literal
 
-DocumentKind = Literal["dagsorden", "tillægsdagsorden", "referat", "bilag"]
+from core.kinds import DocumentKind
+
 LinkStatus = Literal["ok", "known", "error"]
 
 

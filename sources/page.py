@@ -17,8 +17,10 @@ from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from parsing.dates import find_date, find_time_range, find_year
-from sources.model import DocumentKind, MeetingHint, MeetingLink, MeetingPage
+from core.bodies import body_named
+from core.dates import find_date, find_time_range, find_year
+from core.kinds import KIND_WORDS_PATTERN, DocumentKind, kind_named
+from sources.model import MeetingHint, MeetingLink, MeetingPage
 
 T = TypeVar("T")
 
@@ -27,17 +29,7 @@ _HEADING_LEVELS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _SKIPPED_TAGS = {"header", "nav", "footer", "aside", "script", "style", "noscript", "template", "form"}
 _PARAGRAPH_TAGS = {"p", "dd", "dt"}
 
-_KIND_RE = re.compile(r"\b(tillægsdagsorden|dagsorden|referat|bilag)", re.IGNORECASE)
-_KINDS: dict[str, DocumentKind] = {
-    "tillægsdagsorden": "tillægsdagsorden", "dagsorden": "dagsorden", "referat": "referat", "bilag": "bilag",
-}  # fmt: skip
-_BODY_PATTERNS: tuple[tuple[re.Pattern[str], str | None], ...] = (
-    (re.compile(r"\bKD-?Net\b|kommunaldirektørnetværk", re.IGNORECASE), "KD-Net"),
-    (
-        re.compile(r"\bKKR[\s-]+(Midtjylland|Nordjylland|Syddanmark|Sjælland|Hovedstaden)\b", re.IGNORECASE),
-        None,
-    ),
-)
+_KIND_RE = re.compile(rf"\b({KIND_WORDS_PATTERN})", re.IGNORECASE)
 _LOCATION_RE = re.compile(
     r"\b(?:afholdes|holdes|foregår|finder\s+sted)\s+(?:på|i|hos)\s+(?P<place>.+)|\bSted:\s*(?P<label>.+)",
     re.IGNORECASE,
@@ -141,22 +133,12 @@ def _url_words(url: str) -> str:
     return re.sub(r"[-_+]+", " ", stem)
 
 
-def find_body(text: str) -> str | None:
-    """The council body a text names first ("KKR Midtjylland", "KD-Net"), if any."""
-    best: tuple[int, str] | None = None
-    for pattern, name in _BODY_PATTERNS:
-        m = pattern.search(text)
-        if m and (best is None or m.start() < best[0]):
-            best = (m.start(), name or f"KKR {m[1].capitalize()}")
-    return best[1] if best else None
-
-
 def find_kind(text: str) -> DocumentKind | None:
     """The document kind a text names first; "Bilag til dagsorden" is bilag."""
     m = _KIND_RE.search(text)
     if not m:
         return None
-    return _KINDS[m[1].lower()]
+    return kind_named(m[1])
 
 
 def find_location(text: str) -> str | None:
@@ -208,7 +190,7 @@ def _link_hint(link_text: str, url: str, region: _Region, page_body: str | None)
     default_year = _first(context, find_year)
     start, end = _first_times([link_text, *region.headings[-1:], *region.paragraphs])
     return MeetingHint(
-        body=_first(context, find_body) or page_body,
+        body=_first(context, body_named) or page_body,
         meeting_date=_first_date([*context, _url_words(url)], default_year),
         start_time=start,
         end_time=end,
@@ -222,7 +204,7 @@ def _page_body(tree: LexborHTMLParser) -> str | None:
     """The body the whole page is about, from its title, main heading or lead paragraph."""
     for selector in ("title", "h1", "main p", "body p"):
         node = tree.css_first(selector)
-        if node is not None and (body := find_body(_text(node))):
+        if node is not None and (body := body_named(_text(node))):
             return body
     return None
 
@@ -241,7 +223,7 @@ def _planned_meetings(regions: list[_Region], page_body: str | None) -> Iterator
             seen.add(day)
             start, end = find_time_range(text)
             yield MeetingHint(
-                body=find_body(text) or page_body,
+                body=body_named(text) or page_body,
                 meeting_date=day,
                 start_time=start,
                 end_time=end,

@@ -11,6 +11,7 @@ import re
 from collections.abc import Container, Iterable, Iterator
 from types import TracebackType
 
+from core.pdf import looks_like_pdf
 from sources.http import MAX_PAGE_BYTES, MAX_PDF_BYTES, HttpReply, PoliteClient
 from sources.model import (
     FetchedPdf,
@@ -23,7 +24,7 @@ from sources.model import (
     SourceError,
 )
 from sources.page import read_meeting_page
-from sources.pdf_bytes import fetched_pdf, looks_like_pdf
+from sources.pdf_bytes import fetched_pdf
 
 _HTML_TYPES = {"text/html", "application/xhtml+xml", ""}
 _CHARSET_RE = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)

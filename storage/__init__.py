@@ -1,6 +1,7 @@
 """The meeting database: models, migrations, storing parsed documents, reads and search.
 
-Storage imports parsing's contract (ParsedDocument) and nothing else of the project.
+Storage imports parsing's contract (parsing.model, parsing.errors) and the bottom package (core),
+nothing else of the project.
 """
 
 from storage import queries
@@ -35,7 +36,7 @@ from storage.models import (
     SourceState,
     Subscription,
 )
-from storage.results import Change, StoreResult, danish_date
+from storage.results import Change, StoreResult
 from storage.search import SearchHit, search
 from storage.writes import MeetingHints, store_document
 
@@ -66,7 +67,6 @@ __all__ = [
     "Subscription",
     "create_db_engine",
     "current_revision",
-    "danish_date",
     "head_revision",
     "is_up_to_date",
     "make_sessionmaker",

@@ -16,11 +16,13 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from core.names import clean_text, split_name_and_party
+from core.names import display_name as written_name
+from core.time import utcnow
 from storage.db import committing
 from storage.members import member_for
-from storage.models import LinkCode, Member, Notification, Person, Subscription, utcnow
-from storage.register import clean_text, people_named, split_name_and_party
-from storage.register import display_name as written_name
+from storage.models import LinkCode, Member, Notification, Person, Subscription
+from storage.register import people_named
 
 CODE_BYTES = 16  # 128 random bits; the brief's floor is 64
 CODE_VALID_FOR = dt.timedelta(days=7)

@@ -7,7 +7,8 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.models import Member, utcnow
+from core.time import utcnow
+from storage.models import Member
 
 
 def member_for(

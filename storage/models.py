@@ -29,6 +29,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from core.kinds import DocumentKind
+from core.names import ROLES
+from core.time import utcnow
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -38,17 +42,11 @@ NAMING_CONVENTION = {
 }
 
 MEETING_STATES = ("planned", "held", "cancelled")
-DOCUMENT_KINDS = ("dagsorden", "tillaegsdagsorden", "referat", "bilag")
+DOCUMENT_KINDS = tuple(kind.value for kind in DocumentKind)
 CHANGE_KINDS = ("added", "removed", "retitled", "recommendation_changed", "decision_changed")
-ROLES = ("formand", "næstformand", "medlem", "suppleant", "observatør")
 SUBSCRIPTION_KINDS = ("all", "body", "keyword", "mine")
 EVENT_KINDS = ("new_agenda", "new_supplementary_agenda", "new_minutes", "new_bilag", "new_version")
 PROPOSAL_STATES = ("pending", "confirmed", "rejected")
-
-
-def utcnow() -> dt.datetime:
-    """Now in UTC without tzinfo, as every stored DateTime holds it."""
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> str:
@@ -217,7 +215,7 @@ class Person(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     municipality: Mapped[str] = mapped_column(String(100), default="")
-    party: Mapped[str | None] = mapped_column(String(40))  # ballot letter, e.g. "A" (storage.register)
+    party: Mapped[str | None] = mapped_column(String(40))  # ballot letter, e.g. "A" (core.names)
 
     appointments: Mapped[list[Appointment]] = relationship(back_populates="person")
 

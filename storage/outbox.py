@@ -19,10 +19,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
-from storage.models import Member, Notification, utcnow
+from core.time import utcnow
+from storage.models import Member, Notification
 
 DEFAULT_LEASE = dt.timedelta(seconds=60)
 FIRST_RETRY_DELAY = dt.timedelta(seconds=5)
@@ -208,26 +209,3 @@ def release(session: Session, notification_ids: Sequence[int], worker: str) -> N
         .execution_options(synchronize_session=False)
     )
     session.commit()
-
-
-@dataclass(frozen=True)
-class OutboxCounts:
-    """How the outbox stands, for /status and the benchmark."""
-
-    pending: int
-    sent: int
-    given_up: int
-
-
-def outbox_counts(session: Session) -> OutboxCounts:
-    """Pending, sent and given-up notices, counted in the database."""
-    is_pending = Notification.sent_at.is_(None)
-    is_given_up = and_(Notification.sent_at.is_not(None), Notification.last_error.is_not(None))
-    total, pending, given_up = session.execute(
-        select(
-            func.count(),
-            func.count(case((is_pending, 1))),
-            func.count(case((is_given_up, 1))),
-        ).select_from(Notification)
-    ).one()
-    return OutboxCounts(pending=pending, sent=total - pending - given_up, given_up=given_up)

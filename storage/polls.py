@@ -10,7 +10,8 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.models import Meeting, SourceState, utcnow
+from core.time import utcnow
+from storage.models import Meeting, SourceState
 from storage.writes import meeting_for
 
 

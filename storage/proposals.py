@@ -1,6 +1,7 @@
 """Appointment changes read from documents, kept as proposals until an administrator decides.
 
-Ingestion records what an "Udpegninger" item proposes (parsing.appointments); nothing reaches the
+Storing a document records what its "Udpegninger" items propose (ParsedItem.appointments, read by
+parsing.appointments); nothing reaches the
 register until someone confirms it. Confirming ends the replaced person's seat the day before the
 meeting and gives the new person the seat from the meeting's date, with the item as its source.
 The same change read again (the minutes after the agenda, a new version) is the same proposal.
@@ -10,18 +11,18 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from parsing.appointments import AppointmentChange, find_appointment_changes, is_appointment_item
+from core.names import name_key, normalize_party
+from parsing.model import AppointmentChange
 from storage.db import committing
 from storage.models import AgendaItem, Appointment, AppointmentProposal, Meeting, Organization, Person
-from storage.register import name_key, normalize_party, people_named
+from storage.register import people_named
 from storage.relevance import organization_pattern
-from storage.results import danish_date
 
 
 class ProposalGone(Exception):
@@ -43,21 +44,20 @@ def fingerprint(change: AppointmentChange) -> str:
 
 
 def record_proposals(
-    session: Session, meeting: Meeting, items: Iterable[AgendaItem], now: dt.datetime
+    session: Session,
+    meeting: Meeting,
+    proposed: Iterable[tuple[AgendaItem, Sequence[AppointmentChange]]],
+    now: dt.datetime,
 ) -> int:
-    """Store the changes the items propose that this meeting has not yet recorded; how many are new."""
+    """Store the changes each item proposes that this meeting has not recorded yet; how many are new."""
     known = set(
         session.scalars(
             select(AppointmentProposal.fingerprint).where(AppointmentProposal.meeting_id == meeting.id)
         )
     )
     new = 0
-    for item in items:
-        section_title = item.section.title if item.section is not None else None
-        if not is_appointment_item(section_title, item.title):
-            continue
-        texts = (item.background, item.recommendation, item.case_presentation, item.decision)
-        for change in find_appointment_changes(texts):
+    for item, changes in proposed:
+        for change in changes:
             key = fingerprint(change)
             if key in known:
                 continue
@@ -155,8 +155,7 @@ def _apply(session: Session, proposal: AppointmentProposal) -> None:
             role=role,
             start_date=meeting.date,
             appointed_by=meeting.body.name,
-            source=f"{meeting.body.name} {danish_date(meeting.date)}, punkt {proposal.item_number}",
-            source_item_id=proposal.item_id,
+            source_item_id=proposal.item_id,  # the decision it came from (an imported list sets `source`)
         )
     )
 

@@ -27,11 +27,6 @@ def _meetings(body: str | None) -> Select[tuple[Meeting]]:
     return query.where(Body.name == body) if body is not None else query
 
 
-def body_names(session: Session) -> list[str]:
-    """Every body with a stored meeting, by name."""
-    return list(session.scalars(select(Body.name).order_by(Body.name)))
-
-
 def next_meeting(session: Session, today: dt.date, body: str | None = None) -> Meeting | None:
     """The first meeting on or after `today` that is not cancelled."""
     meetings = upcoming_meetings(session, today, body=body, limit=1)
@@ -59,11 +54,6 @@ def latest_meetings(
     if before is not None:
         query = query.where(Meeting.date < before)
     return list(session.scalars(query.order_by(Meeting.date.desc(), Body.name).limit(n)))
-
-
-def meetings_on(session: Session, day: dt.date) -> list[Meeting]:
-    """Every body's meeting on `day`."""
-    return list(session.scalars(_meetings(None).where(Meeting.date == day).order_by(Body.name)))
 
 
 def meeting_on(session: Session, day: dt.date, body: str | None = None) -> Meeting | None:

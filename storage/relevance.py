@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from core.names import name_key, split_name_and_party
 from storage.models import AgendaItem, Appointment, Body, Person
-from storage.register import name_key, split_name_and_party
 
 # Leading words that only say what kind of organization it is; the rest names it.
 GENERIC_PREFIX = re.compile(

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
+from core.kinds import DocumentKind
 from storage.models import AgendaItem, Document
 from storage.words import searchable_text, stemmed_text
 
@@ -84,7 +85,7 @@ def index_pages(session: Session, document: Document) -> None:
     pages = sorted(document.page_texts, key=lambda page: page.id)
     if not pages:
         return
-    indexed = document.is_current and document.kind == "bilag"
+    indexed = document.is_current and document.kind == DocumentKind.BILAG
     ids = [page.id for page in pages]
     if _is_sqlite(session):
         session.execute(_SQLITE_PAGE_DROP, {"ids": ids})

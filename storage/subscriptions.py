@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.time import utcnow
 from storage.db import committing
 from storage.members import member_for
-from storage.models import Body, Member, Subscription, utcnow
+from storage.models import Body, Member, Subscription
 from storage.queries import member_for_user
 from storage.words import matched_words, query_terms, searchable_text, stem
 

@@ -13,13 +13,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TypeVar
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from core.kinds import AGENDA_KINDS, DocumentKind
 from parsing.model import ParsedDocument, ParsedItem, ParsedSection
 from storage.models import (
     AgendaItem,
@@ -37,15 +38,19 @@ from storage.queries import items_of, sections_of
 from storage.results import Change, StoreResult
 from storage.search_index import index_items, index_pages
 
-AGENDA_KINDS = ("dagsorden", "tillaegsdagsorden")
 FIRST_EVENT = {
-    "dagsorden": "new_agenda",
-    "tillaegsdagsorden": "new_supplementary_agenda",
-    "referat": "new_minutes",
-    "bilag": "new_bilag",
+    DocumentKind.DAGSORDEN: "new_agenda",
+    DocumentKind.TILLAEGSDAGSORDEN: "new_supplementary_agenda",
+    DocumentKind.REFERAT: "new_minutes",
+    DocumentKind.BILAG: "new_bilag",
 }
-KIND_SPELLINGS = {"tillægsdagsorden": "tillaegsdagsorden"}
-MEETING_AUTHORITY = ("dagsorden", "referat", "tillaegsdagsorden", "bilag")  # who says when and where
+# who says when and where the meeting is, first to last
+MEETING_AUTHORITY = (
+    DocumentKind.DAGSORDEN,
+    DocumentKind.REFERAT,
+    DocumentKind.TILLAEGSDAGSORDEN,
+    DocumentKind.BILAG,
+)
 SHA256_RE = re.compile(r"[0-9a-f]{64}")
 FILLED_FROM_MINUTES = ("case_number", "presenter", "background", "recommendation", "case_presentation")
 
@@ -75,11 +80,8 @@ def store_document(
     """
     if not SHA256_RE.fullmatch(sha256):
         raise ValueError(f"sha256 must be 64 lower-case hex digits, not {sha256!r}")
-    kind = KIND_SPELLINGS.get(parsed.kind, parsed.kind)
-    if kind not in FIRST_EVENT:
+    if parsed.kind not in FIRST_EVENT:
         raise ValueError(f"unknown document kind {parsed.kind!r}")
-    if kind != parsed.kind:
-        parsed = replace(parsed, kind=kind)  # type: ignore[arg-type]  # storage knows more kinds than parsing
     moment = now or utcnow()
     for attempt in (1, 2):
         try:
@@ -145,7 +147,7 @@ def _store(
     _update_meeting(session, meeting, hints)
     if parsed.kind in AGENDA_KINDS:
         touched = _apply_agenda(session, meeting, document, parsed)
-    elif parsed.kind == "referat":
+    elif parsed.kind == DocumentKind.REFERAT:
         touched = _apply_minutes(session, meeting, document, parsed)
         if meeting.state == "planned":
             meeting.state = "held"
@@ -178,10 +180,14 @@ def _store(
         )
     )
     session.flush()
-    proposals = record_proposals(session, meeting, touched, now)
+    current = {item.number: item for item in touched if item.is_current}
+    proposed = [
+        (current[p.number], p.appointments) for p in parsed.items if p.appointments and p.number in current
+    ]
+    proposals = record_proposals(session, meeting, proposed, now)
     index_items(session, touched)
     for stored in (document, previous):
-        if stored is not None and stored.kind == "bilag":
+        if stored is not None and stored.kind == DocumentKind.BILAG:
             index_pages(session, stored)
     return StoreResult(
         status="new" if version == 1 else "new_version",
@@ -238,7 +244,7 @@ def _update_meeting(session: Session, meeting: Meeting, hints: MeetingHints) -> 
     in; a meeting page's hints only fill what no document says."""
     documents = sorted(
         session.scalars(select(Document).where(Document.meeting_id == meeting.id, Document.is_current)),
-        key=lambda d: MEETING_AUTHORITY.index(d.kind),
+        key=lambda d: MEETING_AUTHORITY.index(DocumentKind(d.kind)),
     )
     for name in ("start_time", "end_time", "location"):
         stated = next((getattr(d, name) for d in documents if getattr(d, name) is not None), None)
@@ -293,7 +299,7 @@ def _new_item(
         meeting_id=meeting.id,
         section_id=section.id if section is not None else None,
         document_id=document.id,
-        decision_document_id=document.id if document.kind == "referat" else None,
+        decision_document_id=document.id if document.kind == DocumentKind.REFERAT else None,
         is_current=True,
         number=parsed.number,
         sort_key=sort_key(parsed.number),
@@ -360,7 +366,7 @@ def _apply_minutes(
 ) -> list[AgendaItem]:
     """Decisions go onto the current items with the same number; items no agenda had are created.
     Rows an earlier version of these minutes created or decided are replaced or cleared."""
-    _replace(session, sections_of(session, meeting), lambda kind, _number: kind == "referat")
+    _replace(session, sections_of(session, meeting), lambda kind, _number: kind == DocumentKind.REFERAT)
     sections = {s.number: s for s in sections_of(session, meeting)}
     for section in sections.values():
         section.decision = None  # only what these minutes record under a section stands
@@ -374,7 +380,9 @@ def _apply_minutes(
             known.decision = _clean_opt(parsed_section.text)
     session.flush()
 
-    touched = _replace(session, items_of(session, meeting), lambda kind, _number: kind == "referat")
+    touched = _replace(
+        session, items_of(session, meeting), lambda kind, _number: kind == DocumentKind.REFERAT
+    )
     items = {item.number: item for item in items_of(session, meeting)}
     decided = {i.number for i in parsed.items}
     for item in items.values():
@@ -410,9 +418,9 @@ def _comparable(value: str | None) -> str:
 
 def _changes(session: Session, previous: Document, parsed: ParsedDocument) -> list[Change]:
     """What `parsed` changes compared with the stored version `previous` of the same meeting and kind."""
-    if parsed.kind == "bilag":
+    if parsed.kind == DocumentKind.BILAG:
         return []
-    minutes = parsed.kind == "referat"
+    minutes = parsed.kind == DocumentKind.REFERAT
     column = AgendaItem.decision_document_id if minutes else AgendaItem.document_id
     before = {item.number: item for item in session.scalars(select(AgendaItem).where(column == previous.id))}
     after = {item.number: item for item in parsed.items}

@@ -17,13 +17,15 @@ import pytest
 TESTS = Path(__file__).resolve().parent
 PROJECT_ROOT = TESTS.parent
 FIXTURES = TESTS / "fixtures"
-PDF_DIR = FIXTURES / "pdf"  # good meeting PDFs, each with an expected JSON
+PDF_DIR = FIXTURES / "pdf"  # good meeting PDFs from ../shared, each with an expected JSON
+MADE_DIR = FIXTURES / "made"  # meeting PDFs made here from those (tests/tools/make_*.py), each with one too
 EXPECTED_DIR = FIXTURES / "expected"  # NAME.expected.json: what `kkrbot parse NAME.pdf --json` prints
 BAD_DIR = FIXTURES / "bad"  # inputs the parser must refuse with a Danish reason
 WEB_DIR = FIXTURES / "web"  # a meeting page that links the PDFs
 COMPARE_PARSE = TESTS / "tools" / "compare_parse.py"  # the scorer, kept as shared/ ships it
 
 FIXTURE_PDFS = sorted(PDF_DIR.glob("*.pdf"))
+CONTRACT_PDFS = sorted([*FIXTURE_PDFS, *MADE_DIR.glob("*.pdf")])  # every PDF with an expected JSON
 BAD_INPUTS = sorted(p for p in BAD_DIR.iterdir() if p.is_file())
 
 CompareParse = Callable[[dict[str, Any], dict[str, Any]], tuple[int, list[str]]]

@@ -19,21 +19,21 @@ from sqlalchemy import select
 
 import storage
 from bot.ingest import Ingester
+from bot.register import import_register
 from delivery.proposal_notices import queue_proposal_notices
+from handlers.commands import answer, answer_callback
 from handlers.context import HandlerContext, Sender
-from handlers.dispatch import answer, answer_callback
-from handlers.formatting import plain_text
-from handlers.replies import Reply
 from parsing import ParsedDocument
 from parsing.appointments import find_appointment_changes
 from storage import Appointment, AppointmentProposal, Member, Notification, Person, Subscription
 from storage.linking import create_link_code, redeem_link_code
 from storage.proposals import pending_proposals
-from storage.register import import_register
 from storage.relevance import items_concerning
 from tests.bot_process import running_bot
 from tests.conftest import FIXTURES, run_kkrbot
 from tests.fake_telegram import FakeTelegram, RateLimits
+from texts.html import plain_text
+from texts.replies import Reply
 
 REGISTER = FIXTURES / "register" / "udpegninger-2022.csv"
 BEFORE_AGENDA = dt.date(2022, 3, 20)

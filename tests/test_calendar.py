@@ -14,14 +14,14 @@ from icalendar import Calendar, Component
 import storage
 from bot.ingest import Ingester
 from handlers.chat import run_chat
+from handlers.commands import answer
 from handlers.context import HandlerContext
-from handlers.dispatch import answer
-from handlers.formatting import plain_text
-from handlers.replies import Reply
 from parsing import ParsedDocument
 from tests.bot_process import running_bot
 from tests.conftest import DATABASE_KINDS, FIXTURES, fresh_database_url
 from tests.fake_telegram import FakeTelegram
+from texts.html import plain_text
+from texts.replies import Reply
 
 BEFORE_AGENDA = dt.date(2022, 3, 1)
 AGENDA_DAY = dt.date(2022, 3, 23)  # KKR Midtjylland, dagsorden, 10.00, winter time

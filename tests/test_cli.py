@@ -19,8 +19,9 @@ from click.testing import CliRunner
 
 import bot
 from bot.cli import KkrbotGroup, main, settings_for
-from bot.clock import COPENHAGEN, Clock, now, today
 from bot.config import DEFAULT_DATABASE_URL, ConfigError, Settings, load_settings
+from core.time import LOCAL_TIME as COPENHAGEN
+from core.time import Clock
 from tests.conftest import PDF_DIR, expected_json
 
 SAMPLE = "kdnet-referat-2021-08-20"  # the smallest fixture with items
@@ -271,20 +272,20 @@ def test_settings_are_frozen_and_can_be_given_directly(clean_env: pytest.MonkeyP
 
 
 def test_pinned_day_keeps_the_date_and_runs_the_time() -> None:
-    settings = Settings(today=dt.date(2022, 6, 13))
+    clock = Settings(today=dt.date(2022, 6, 13)).clock()
 
-    moment = now(settings)
+    moment = clock.now()
 
-    assert today(settings) == dt.date(2022, 6, 13) == moment.date()
+    assert clock.today() == dt.date(2022, 6, 13) == moment.date()
     assert moment.tzinfo == COPENHAGEN
     assert abs(moment.time().hour - dt.datetime.now(COPENHAGEN).hour) in (0, 1, 23)
 
 
 def test_real_day_is_danish_time(clean_env: pytest.MonkeyPatch) -> None:
     before = dt.datetime.now(COPENHAGEN).date()
-    day = today(load_settings())
+    day = load_settings().clock().today()
     after = dt.datetime.now(COPENHAGEN).date()
 
     assert day in (before, after)
-    assert now().utcoffset() in (dt.timedelta(hours=1), dt.timedelta(hours=2))
+    assert Clock().now().utcoffset() in (dt.timedelta(hours=1), dt.timedelta(hours=2))
     assert Clock().today() in (before, after)

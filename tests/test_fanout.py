@@ -10,14 +10,15 @@ from sqlalchemy import func, select, update
 
 import storage
 from delivery.fanout import fan_out
-from delivery.notices import decision_differs
 from delivery.reminders import queue_reminders
+from handlers.commands import answer_callback
 from handlers.context import HandlerContext
-from handlers.dispatch import answer_callback
 from parsing import ParsedDocument
 from storage import Appointment, Event, Member, Notification, Organization, Person, store_document
 from storage.subscriptions import subscribe
 from tests.test_storage import republished, sha
+from texts.marks import MARK
+from texts.notices import decision_differs
 
 Parsed = dict[str, tuple[ParsedDocument, str]]
 AGENDA = "kkr-dagsorden-2022-03-23"
@@ -86,7 +87,7 @@ def test_everything_subscriber_gets_the_new_agenda_with_a_button(
     text = notice.text
     assert text.startswith("<b>Ny dagsorden</b>\n<b>KKR Midtjylland</b>\nonsdag den 23. marts 2022 kl. 10.00")
     assert "Sted: Comwell Klostergaarden, Klostergade 1, Silkeborg" in text
-    assert "\n15 punkter\n" in text and "★" not in text
+    assert "\n15 punkter\n" in text and MARK not in text
     assert "<b>3.1</b> Sundhedsklynger\n<b>3.2</b> Sundhedsprofil og sundhedsaftaler" in text
     assert len(text) <= 4096
     assert notice.key == f"event:{notice.event_id}"
@@ -113,10 +114,10 @@ def test_keyword_subscriber_hears_only_of_matching_items_first_and_marked(
     fan_out(database, now=WEEK_BEFORE_AGENDA)
     [notice] = notices(database, WORD)
     lines = lines_of(notice.text)
-    first_item = next(n for n, line in enumerate(lines) if line.startswith(("★", "<b>1.1")))
-    assert lines[first_item] == "★ <b>3.1</b> Sundhedsklynger <i>(«sundhedsklynger»)</i>"
-    assert "15 punkter, heraf 1 med ★ for dig" in notice.text
-    assert notice.text.count("★ <b>") == 1
+    first_item = next(n for n, line in enumerate(lines) if line.startswith((MARK, "<b>1.1")))
+    assert lines[first_item] == f"{MARK} <b>3.1</b> Sundhedsklynger <i>(«sundhedsklynger»)</i>"
+    assert f"15 punkter, heraf 1 med {MARK} for dig" in notice.text
+    assert notice.text.count(f"{MARK} <b>") == 1
     assert "<b>1.1</b> Godkendelse" in lines[first_item + 1]
 
 
@@ -127,9 +128,10 @@ def test_mine_subscriber_gets_items_naming_their_organization_marked(
     store(database, parsed_pdfs, AGENDA)
     fan_out(database, now=WEEK_BEFORE_AGENDA)
     [notice] = notices(database, MINE)
-    marked = [line for line in lines_of(notice.text) if line.startswith("★")]
+    marked = [line for line in lines_of(notice.text) if line.startswith(MARK)]
     assert marked == [
-        "★ <b>4.4</b> Udpegning til bestyrelsen for FGU Danmark <i>(vedrører Bestyrelsen for FGU Danmark)</i>"
+        f"{MARK} <b>4.4</b> Udpegning til bestyrelsen for FGU Danmark "
+        "<i>(vedrører Bestyrelsen for FGU Danmark)</i>"
     ]
 
 
@@ -236,8 +238,8 @@ def test_a_republished_agenda_tells_exactly_what_changed(
     assert "Det indstilles, at KKR godkender sundhedsaftalen." in second.text
     # Only the one whose word is in a change hears of it, with that change first and marked.
     [word_notice] = notices(database, WORD)
-    word_changes = [line for line in lines_of(word_notice.text) if line.startswith(("★", "➕", "➖", "✏️"))]
-    assert word_changes[0] == "★ ➕ Nyt punkt <b>4.7</b> Udpegning til Vækstforum <i>(«vækstforum»)</i>"
+    word_changes = [line for line in lines_of(word_notice.text) if line.startswith((MARK, "➕", "➖", "✏️"))]
+    assert word_changes[0] == f"{MARK} ➕ Nyt punkt <b>4.7</b> Udpegning til Vækstforum <i>(«vækstforum»)</i>"
     assert len(word_changes) == 4
     assert [n.text.split("\n")[0] for n in notices(database, OTHER_WORD)] == ["<b>Ny dagsorden</b>"]
 
@@ -328,12 +330,12 @@ def test_reminders_come_at_four_the_day_before_and_once(
     [everything] = notices(database, ALL)
     assert everything.key == f"reminder:{stored.meeting_id}" and everything.event_id is None
     assert everything.text.startswith("<b>Påmindelse: møde i morgen</b>\n<b>KKR Midtjylland</b>")
-    assert "Dagsordenen har 15 punkter." in everything.text and "★" not in everything.text
+    assert "Dagsordenen har 15 punkter." in everything.text and MARK not in everything.text
     assert everything.buttons == [
         [{"text": "Åbn dagsordenen", "callback_data": f"meeting:{stored.meeting_id}"}]
     ]
     [word] = notices(database, WORD)
-    assert "<b>Punkter for dig</b>\n★ <b>3.1</b> Sundhedsklynger" in word.text
+    assert f"<b>Punkter for dig</b>\n{MARK} <b>3.1</b> Sundhedsklynger" in word.text
     assert notices(database, OTHER_WORD) == []
 
 

@@ -9,14 +9,14 @@ from sqlalchemy.orm import Session
 
 import storage
 from handlers import admin
+from handlers.commands import answer, menu
 from handlers.context import HandlerContext, Sender
-from handlers.dispatch import COMMANDS, answer
-from handlers.formatting import plain_text
-from handlers.replies import Reply
 from storage import Member, Notification
 from storage.polls import record_poll
 from tests.fake_telegram import MAX_TEXT_LENGTH
 from tests.telegram_html import format_text
+from texts.html import plain_text
+from texts.replies import Reply
 
 ADMIN = Sender(user_id=11, chat_id=11, name="Anne Admin")
 MEMBER = Sender(user_id=22, chat_id=22, name="Mads Medlem")
@@ -42,7 +42,7 @@ def test_admin_commands_are_refused_to_members_and_not_in_the_menu(database: sto
     for command in ("/hent", "/status"):
         assert said(answer(ctx, command, MEMBER)) == "Kun for administratorer"
         assert said(answer(ctx, command, None)) == "Kun for administratorer"
-    assert not {"hent", "status"} & {name for name, _ in COMMANDS}
+    assert not {"hent", "status"} & {command.name for command in menu()}
 
 
 def test_hent_asks_the_running_bot_and_says_whether_a_poll_was_running(database: storage.Database) -> None:

@@ -10,13 +10,14 @@ from collections.abc import Iterator
 import pytest
 
 import storage
+from handlers.commands import BY_NAME, answer, answer_callback, menu
 from handlers.context import HandlerContext
-from handlers.dispatch import COMMANDS, HANDLERS, SENDER_HANDLERS, answer, answer_callback
-from handlers.formatting import case_callback, plain_text
-from handlers.replies import CALLBACK_DATA_MAX_BYTES, Reply
 from parsing import ParsedDocument
 from tests.fake_telegram import MAX_TEXT_LENGTH
 from tests.telegram_html import format_text
+from texts.callbacks import CALLBACK_DATA_MAX_BYTES, case_callback
+from texts.html import plain_text
+from texts.replies import Reply
 
 AGENDA_DAY = dt.date(2022, 3, 23)  # KKR Midtjylland, dagsorden
 MINUTES_DAY = dt.date(2021, 4, 23)  # KKR Midtjylland, referat and bilag
@@ -92,14 +93,14 @@ def press(db: storage.Database, today: dt.date, data: str) -> list[Reply]:
 
 
 def test_the_command_table_is_what_setmycommands_needs() -> None:
-    names = [name for name, _ in COMMANDS]
+    names = [command.name for command in menu()]
     core = ["start", "hjaelp", "naestemoede", "moeder", "dagsorden", "punkt", "indstillinger", "soeg"]
     assert names[: len(core)] == core
     assert {"mineudpegninger", "glemmig"} <= set(names)
     assert len(set(names)) == len(names)
-    assert set(names) <= set(HANDLERS) | set(SENDER_HANDLERS)
+    assert set(names) <= set(BY_NAME)
     assert not {"inviter", "forslag", "hent", "status"} & set(names)  # administrators' commands stay hidden
-    for name, description in COMMANDS:
+    for name, description in ((command.name, command.description) for command in menu()):
         assert re.fullmatch(r"[a-z0-9_]{1,32}", name) and 3 <= len(description) <= 256
 
 

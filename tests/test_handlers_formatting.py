@@ -8,25 +8,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from handlers.formatting import (
-    bold,
+from tests.telegram_html import format_text
+from texts.callbacks import (
+    Action,
+    Pressed,
     case_callback,
-    compact,
-    danish_date,
-    danish_time,
-    esc,
     item_callback,
-    link,
     meeting_callback,
     nav_callback,
     parse_callback,
-    plain_text,
-    split_html,
-    to_replies,
-    when,
 )
-from handlers.replies import Button
-from tests.telegram_html import format_text
+from texts.dates import danish_date, danish_time, when
+from texts.html import bold, compact, esc, link, plain_text, split_html
+from texts.replies import Button, to_replies
 
 
 def visible(html: str) -> str:
@@ -53,10 +47,10 @@ def test_danish_dates_and_times() -> None:
 
 
 def test_callback_data_round_trips_and_stays_short() -> None:
-    assert parse_callback(item_callback(12, "3.2")) == ("item", ["12", "3.2"])
-    assert parse_callback(nav_callback(12, "10")) == ("nav", ["12", "10"])
-    assert parse_callback(case_callback(7, "4.6")) == ("case", ["7", "4.6"])
-    assert parse_callback(meeting_callback(3)) == ("meeting", ["3"])
+    assert parse_callback(item_callback(12, "3.2")) == Pressed(Action.ITEM, 12, "3.2")
+    assert parse_callback(nav_callback(12, "10")) == Pressed(Action.NAV, 12, "10")
+    assert parse_callback(case_callback(7, "4.6")) == Pressed(Action.CASE, 7, "4.6")
+    assert parse_callback(meeting_callback(3)) == Pressed(Action.MEETING, 3)
     with pytest.raises(ValueError):
         item_callback(1, "9" * 80)
 

@@ -12,9 +12,8 @@ import pytest
 from sqlalchemy import select
 
 import storage
+from handlers.commands import answer
 from handlers.context import HandlerContext, Sender
-from handlers.dispatch import answer
-from handlers.formatting import plain_text
 from storage import LinkCode, Member, Person
 from storage.linking import (
     CODE_VALID_FOR,
@@ -31,6 +30,7 @@ from storage.models import Base
 from tests.bot_process import running_bot
 from tests.conftest import run_kkrbot
 from tests.fake_telegram import FakeTelegram
+from texts.html import plain_text
 
 NOW = dt.datetime(2026, 3, 2, 9, 0)
 ADMIN, MEMBER, STRANGER = 7001, 7002, 7003

@@ -16,11 +16,11 @@ from storage.outbox import (
     deactivate_member,
     give_up,
     mark_sent,
-    outbox_counts,
     release,
     retry_delay,
     retry_later,
 )
+from tests.outbox_counts import outbox_counts
 
 NOW = dt.datetime(2026, 3, 20, 12, 0, 0)
 

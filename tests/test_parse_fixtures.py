@@ -1,4 +1,5 @@
-"""`kkrbot parse FILE --json` on every fixture PDF, scored by the shared scorer: all must reach 100%.
+"""`kkrbot parse FILE --json` on every fixture PDF (shared and made here), scored by the shared scorer:
+all must reach 100%.
 
 Runs the real entry point (`python -m bot`) in a child process under a plain C locale, so the JSON
 must come out as UTF-8 however the terminal is set up.
@@ -11,18 +12,18 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXPECTED_DIR, FIXTURE_PDFS, CompareParse, expected_json, pdf_name, run_kkrbot
+from tests.conftest import CONTRACT_PDFS, EXPECTED_DIR, CompareParse, expected_json, pdf_name, run_kkrbot
 
 
 def test_every_expected_file_has_its_pdf() -> None:
     expected_names = sorted(
         p.name.removesuffix(".expected.json") for p in EXPECTED_DIR.glob("*.expected.json")
     )
-    assert expected_names == sorted(pdf_name(p) for p in FIXTURE_PDFS)
-    assert len(FIXTURE_PDFS) >= 5
+    assert expected_names == sorted(pdf_name(p) for p in CONTRACT_PDFS)
+    assert len(CONTRACT_PDFS) >= 6
 
 
-@pytest.mark.parametrize("pdf", FIXTURE_PDFS, ids=pdf_name)
+@pytest.mark.parametrize("pdf", CONTRACT_PDFS, ids=pdf_name)
 def test_parse_json_scores_100_percent(pdf: Path, compare_parse: CompareParse) -> None:
     result = run_kkrbot("parse", str(pdf), "--json")
     assert result.returncode == 0, result.stderr.decode("utf-8", "replace")

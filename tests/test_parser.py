@@ -15,8 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from core.dates import find_date, find_time_range, parse_danish_date
 from parsing import ParsedDocument, ParseError, parse_document
-from parsing.dates import find_date, find_time_range, parse_danish_date
 from parsing.text import join_pair, urls_in_text
 
 FIXTURES = Path(__file__).parent / "fixtures"

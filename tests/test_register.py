@@ -14,20 +14,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import storage
+from bot.register import import_register
+from core.names import PARTIES, name_key, party_letter, split_name_and_party
+from parsing.errors import RegisterError, RegisterInvalid
+from parsing.model import RegisterRow
+from parsing.register import read_register
 from storage.models import Appointment, Organization, Person
-from storage.register import (
-    PARTIES,
-    ImportResult,
-    RegisterError,
-    RegisterInvalid,
-    RegisterRow,
-    import_register,
-    name_key,
-    party_letter,
-    read_register,
-    split_name_and_party,
-)
+from storage.register import ImportResult
 from tests.conftest import FIXTURES, run_kkrbot
+from texts.operator import register_imported
 
 REGISTER_DIR = FIXTURES / "register"
 UTF8_COMMA = REGISTER_DIR / "udpegninger-2022.csv"  # UTF-8, `,`, mixed date styles
@@ -222,7 +217,7 @@ def test_import_stores_people_organs_and_appointments(database: storage.Database
     with database.session() as session:
         result = import_file(session, UTF8_COMMA)
 
-        assert result.summary() == "udpegninger importeret: 12 nye, 0 afsluttet, 0 uændrede"
+        assert register_imported(result) == "udpegninger importeret: 12 nye, 0 afsluttet, 0 uændrede"
         assert (result.new_people, result.new_organizations) == (10, 7)
         people = {p.name: (p.municipality, p.party) for p in session.scalars(select(Person))}
         assert people["Anders Kühnau"] == ("Viborg", "A")
@@ -244,7 +239,7 @@ def test_importing_the_same_file_twice_changes_nothing(database: storage.Databas
 
         again = import_file(session, UTF8_COMMA)
 
-        assert again.summary() == "udpegninger importeret: 0 nye, 0 afsluttet, 12 uændrede"
+        assert register_imported(again) == "udpegninger importeret: 0 nye, 0 afsluttet, 12 uændrede"
         assert dump(session) == before
 
 
@@ -255,7 +250,7 @@ def test_the_excel_file_is_the_same_register_in_other_spellings(database: storag
 
         result = import_file(session, EXCEL_SEMICOLON)
 
-        assert result.summary() == "udpegninger importeret: 0 nye, 0 afsluttet, 12 uændrede"
+        assert register_imported(result) == "udpegninger importeret: 0 nye, 0 afsluttet, 12 uændrede"
         assert dump(session) == before
 
 
@@ -265,7 +260,7 @@ def test_a_newer_file_ends_appointments_instead_of_duplicating_them(database: st
 
         result = import_file(session, NEWER)
 
-        assert result.summary() == "udpegninger importeret: 2 nye, 2 afsluttet, 5 uændrede"
+        assert register_imported(result) == "udpegninger importeret: 2 nye, 2 afsluttet, 5 uændrede"
         assert session.query(Appointment).count() == 14
         assert appointments_of(session, "Steen Stavnsbo") == [
             ("Bestyrelsen for CDEU", "medlem", dt.date(2022, 1, 1), dt.date(2023, 5, 31))
@@ -284,10 +279,12 @@ def test_a_newer_file_ends_appointments_instead_of_duplicating_them(database: st
         assert session.query(Person).filter(Person.name.ilike("%kühnau%")).count() == 1
         after = dump(session)
 
-        assert import_file(session, NEWER).summary().endswith(": 0 nye, 0 afsluttet, 9 uændrede")
+        assert register_imported(import_file(session, NEWER)).endswith(": 0 nye, 0 afsluttet, 9 uændrede")
         assert dump(session) == after
         # the older file, imported late, reopens nothing
-        assert import_file(session, UTF8_COMMA).summary().endswith(": 0 nye, 0 afsluttet, 12 uændrede")
+        assert register_imported(import_file(session, UTF8_COMMA)).endswith(
+            ": 0 nye, 0 afsluttet, 12 uændrede"
+        )
         assert dump(session) == after
 
 
@@ -336,7 +333,7 @@ def test_an_xlsx_register_with_date_cells(database: storage.Database) -> None:
 
         result = import_register(session, xlsx_bytes(rows), source="udpegninger.xlsx")
 
-        assert result.summary() == "udpegninger importeret: 0 nye, 0 afsluttet, 12 uændrede"
+        assert register_imported(result) == "udpegninger importeret: 0 nye, 0 afsluttet, 12 uændrede"
         assert dump(session) == before
 
         rows[5][4] = "kasserer"

@@ -22,10 +22,10 @@ from telegram import Bot
 from delivery.pacing import Pacer
 from delivery.sender import OutboxSender
 from storage import Database, Member, Notification, open_database
-from storage.outbox import outbox_counts
 from tests.bot_process import start_bot_process
 from tests.conftest import fresh_database_url
 from tests.fake_telegram import NO_LIMITS, FakeTelegram, RateLimits
+from tests.outbox_counts import outbox_counts
 
 FIRST_CHAT = 700_001
 STRICT = RateLimits(messages_per_second=60, chat_messages_per_second=1.0, chat_burst=1)

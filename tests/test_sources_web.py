@@ -10,8 +10,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from core.bodies import body_named
+from core.dates import find_date, find_time_range
+from core.kinds import DocumentKind
 from parsing import parse_document
-from parsing.dates import find_date, find_time_range
 from sources import (
     MeetingPageSource,
     PageState,
@@ -20,7 +22,7 @@ from sources import (
     SourceError,
     read_meeting_page,
 )
-from sources.page import find_body, find_kind, find_location
+from sources.page import find_kind, find_location
 from tests.http_server import DROP_CONNECTION, LocalHttpServer
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -430,10 +432,10 @@ def test_times_places_bodies_and_kinds() -> None:
         "Comwell Klostergaarden, Klostergade 1, Silkeborg"
     )
     assert find_location("Sted: Regionshuset Viborg") == "Regionshuset Viborg"
-    assert find_body("Referat af møde i kommunaldirektørnetværket") == "KD-Net"
-    assert find_body("KKR Nordjylland og KKR Midtjylland") == "KKR Nordjylland"
+    assert body_named("Referat af møde i kommunaldirektørnetværket") == "KD-Net"
+    assert body_named("KKR Nordjylland og KKR Midtjylland") == "KKR Nordjylland"
     assert find_kind("Bilag til dagsorden 23. april 2021") == "bilag"
-    assert find_kind("Tillægsdagsorden") == "tillægsdagsorden"
+    assert find_kind("Tillægsdagsorden") == DocumentKind.TILLAEGSDAGSORDEN
     assert find_kind("Forretningsorden") is None
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 import storage
 import storage.writes
+from core.kinds import DocumentKind
 from parsing import ParsedDocument, ParsedItem
 from storage import (
     AgendaItem,
@@ -28,6 +29,7 @@ from storage import (
     store_document,
 )
 from storage.models import Base
+from texts import operator
 
 FIXED_NOW = dt.datetime(2024, 1, 2, 3, 4, 5)
 ALL_PDFS = (
@@ -132,7 +134,7 @@ def test_default_database_is_an_sqlite_file_in_data(tmp_path: Path, monkeypatch:
 def test_every_fixture_pdf_is_stored(db_session: Session, parsed_pdfs: Parsed) -> None:
     results = store_all(db_session, parsed_pdfs)
 
-    assert [r.describe() for r in results] == [
+    assert [operator.stored(r) for r in results] == [
         "nyt referat: KD-Net 20. august 2021, 11 punkter",
         "nye bilag: KKR Midtjylland 23. april 2021, 52 sider",
         "ny dagsorden: KKR Midtjylland 23. marts 2022, 15 punkter",
@@ -175,7 +177,7 @@ def test_storing_everything_twice_changes_nothing(database: storage.Database, pa
     with database.session() as session:
         again = store_all(session, parsed_pdfs)
     assert [r.status for r in again] == ["unchanged"] * len(ALL_PDFS)
-    assert again[2].describe() == "uændret: dagsorden KKR Midtjylland 23. marts 2022"
+    assert operator.stored(again[2]) == "uændret: dagsorden KKR Midtjylland 23. marts 2022"
     assert again[2].item_count == 15
     assert dump(database.engine) == once
 
@@ -213,7 +215,7 @@ def test_minutes_add_decisions_to_the_agenda_items(db_session: Session, parsed_p
     agenda_result = store_document(db_session, agenda, sha256=agenda_sha)
     result = store_document(db_session, minutes_for(agenda), sha256=sha("minutes"), now=FIXED_NOW)
 
-    assert result.describe() == "nyt referat: KKR Midtjylland 23. marts 2022, 15 punkter"
+    assert operator.stored(result) == "nyt referat: KKR Midtjylland 23. marts 2022, 15 punkter"
     meeting = db_session.get(Meeting, result.meeting_id)
     assert meeting is not None and meeting.id == agenda_result.meeting_id
     assert meeting.state == "held"
@@ -290,7 +292,7 @@ def test_a_republished_agenda_is_a_new_version_with_its_changes(
     ]
     assert second.changes[0].old_value == agenda.items[2].title
     assert second.changes[0].new_value == "Sundhedsklynger i Midtjylland"
-    assert second.describe() == (
+    assert operator.stored(second) == (
         "ny version (2) af dagsorden: KKR Midtjylland 23. marts 2022, 15 punkter, 4 ændringer"
     )
     stored_changes = db_session.scalars(select(ItemChange).order_by(ItemChange.id)).all()
@@ -413,10 +415,10 @@ def test_a_supplementary_agenda_adds_its_items(db_session: Session, parsed_pdfs:
     agenda, agenda_sha = parsed_pdfs["kkr-dagsorden-2022-03-23"]
     store_document(db_session, agenda, sha256=agenda_sha)
     extra = ParsedItem(number="4.7", title="Udpegning til Vækstforum", page=1, recommendation="At udpege.")
-    supplement = replace(agenda, kind="tillægsdagsorden", pages=1, sections=(), items=(extra,))  # type: ignore[arg-type]
+    supplement = replace(agenda, kind=DocumentKind.TILLAEGSDAGSORDEN, pages=1, sections=(), items=(extra,))
     result = store_document(db_session, supplement, sha256=sha("tillæg"))
 
-    assert result.describe() == "ny tillægsdagsorden: KKR Midtjylland 23. marts 2022, 1 punkt"
+    assert operator.stored(result) == "ny tillægsdagsorden: KKR Midtjylland 23. marts 2022, 1 punkt"
     numbers = [i.number for i in current_items(db_session, agenda.meeting_date)]
     assert numbers == sorted([i.number for i in agenda.items] + ["4.7"], key=storage.writes.sort_key)
     event = db_session.scalars(select(Event).where(Event.document_id == result.document_id)).one()

@@ -9,11 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from parsing import ParsedDocument, ParsedItem
-from storage import Appointment, Meeting, Organization, Person, SourceState, queries, store_document
+from storage import Appointment, Body, Meeting, Organization, Person, SourceState, queries, store_document
 from storage.polls import record_planned_meeting, record_poll, source_state
 from storage.results import StoreResult
 from storage.writes import sort_key
 from tests.test_storage import sha
+from texts import operator
 
 Parsed = dict[str, tuple[ParsedDocument, str]]
 
@@ -64,12 +65,14 @@ def test_next_and_upcoming_meetings(db_session: Session) -> None:
     before = queries.latest_meetings(db_session, 5, body="KKR Midtjylland", before=dt.date(2024, 3, 1))
     assert [m.date.isoformat() for m in before] == ["2024-01-10"]
 
-    both = queries.meetings_on(db_session, dt.date(2024, 3, 1))
+    both = db_session.scalars(
+        select(Meeting).join(Meeting.body).where(Meeting.date == dt.date(2024, 3, 1)).order_by(Body.name)
+    )
     assert [m.body.name for m in both] == ["KD-Net", "KKR Midtjylland"]
     kdnet = queries.meeting_on(db_session, dt.date(2024, 3, 1), "KD-Net")
     assert kdnet is not None and kdnet.body.name == "KD-Net"
     assert queries.meeting_on(db_session, dt.date(2024, 3, 2)) is None
-    assert queries.body_names(db_session) == ["KD-Net", "KKR Midtjylland"]
+    assert list(db_session.scalars(select(Body.name).order_by(Body.name))) == ["KD-Net", "KKR Midtjylland"]
 
 
 def test_items_in_agenda_order_with_neighbours(db_session: Session) -> None:
@@ -150,10 +153,11 @@ def test_appointments_of_a_person(db_session: Session) -> None:
 
 def test_describe_counts_in_danish(db_session: Session) -> None:
     one = store(db_session, agenda_on(dt.date(2022, 6, 14)))
-    assert one.describe() == "ny dagsorden: KKR Midtjylland 14. juni 2022, 1 punkt"
+    assert operator.stored(one) == "ny dagsorden: KKR Midtjylland 14. juni 2022, 1 punkt"
     two = store(db_session, agenda_on(dt.date(2022, 6, 14), numbers=("1.1", "1.2")))
     assert (
-        two.describe() == "ny version (2) af dagsorden: KKR Midtjylland 14. juni 2022, 2 punkter, 1 ændring"
+        operator.stored(two)
+        == "ny version (2) af dagsorden: KKR Midtjylland 14. juni 2022, 2 punkter, 1 ændring"
     )
 
 

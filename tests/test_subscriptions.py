@@ -10,14 +10,14 @@ import pytest
 from sqlalchemy import select
 
 import storage
+from handlers.commands import answer, answer_callback, menu
 from handlers.context import HandlerContext, Sender
-from handlers.dispatch import COMMANDS, answer, answer_callback
-from handlers.formatting import plain_text
 from parsing import ParsedDocument
 from storage import Member, Person, Subscription, store_document
 from storage.subscriptions import SubscribeOutcome, subscribe, subscriptions_of, unsubscribe, unsubscribe_id
 from tests.bot_process import running_bot
 from tests.fake_telegram import FakeTelegram
+from texts.html import plain_text
 
 Parsed = dict[str, tuple[ParsedDocument, str]]
 MEMBER, OTHER = Sender(101, 101, "Mette"), Sender(202, 202, "Ole")
@@ -109,7 +109,7 @@ def test_commands_answer_in_danish(database: storage.Database) -> None:
     assert "kun bruges fra Telegram" in text_of(answer(ctx, "/abonner"))
     assert "abonnerer ikke på vand" in text_of(answer(ctx, "/afmeld vand", MEMBER))
     assert "ingen abonnementer" in text_of(answer(ctx, "/abonnementer", OTHER))
-    assert {"abonner", "afmeld", "abonnementer"} <= {name for name, _ in COMMANDS}
+    assert {"abonner", "afmeld", "abonnementer"} <= {command.name for command in menu()}
     assert "/abonner" in text_of(answer(ctx, "/hjaelp", MEMBER))
 
 

@@ -106,7 +106,9 @@ def test_a_button_press_arrives_by_webhook_too(telegram: FakeTelegram) -> None:
     telegram.wait_for(lambda: any("3.3" in (e.plain_text or "") for e in telegram.edits(PRESSER)), timeout=30)
 
 
-@pytest.mark.parametrize("secret", [None, "forkert-hemmelighed", SECRET[:-1]], ids=["none", "wrong", "almost"])
+@pytest.mark.parametrize(
+    "secret", [None, "forkert-hemmelighed", SECRET[:-1]], ids=["none", "wrong", "almost"]
+)
 def test_a_request_without_the_right_secret_is_refused_and_unanswered(
     telegram: FakeTelegram, webhook_url: str, secret: str | None
 ) -> None:

@@ -1,22 +1,15 @@
-"""Telegram HTML building blocks: escaping, Danish dates, callback data, splitting and plain text.
+"""Telegram HTML building blocks: escaping, splitting long messages, and plain text for the terminal.
 
-Every text from a document or a user passes through `esc` here, so no handler writes a raw tag
-or could let a `<` from a PDF break a message.
+Every text from a document or a user passes through `esc` here, so no sentence is written with a raw
+tag and no `<` from a PDF can break a message.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import re
-from collections.abc import Iterable, Sequence
-from zoneinfo import ZoneInfo
+from collections.abc import Iterable
 
-from babel.dates import format_date
-
-from handlers.replies import CALLBACK_DATA_MAX_BYTES, Button, Reply
-
-LOCAL_TIME = ZoneInfo("Europe/Copenhagen")  # meetings, and the times members read, are Danish
 MESSAGE_MAX_CHARS = 4096  # Telegram's limit for one message's text
 PARAGRAPH_SEPARATOR = "\n\n"
 
@@ -49,87 +42,11 @@ def is_web_url(url: str | None) -> bool:
     return bool(url) and str(url).startswith(("https://", "http://"))
 
 
-def local_time(moment_utc: dt.datetime) -> dt.datetime:
-    """A stored naive UTC time as the wall-clock time in Denmark."""
-    return moment_utc.replace(tzinfo=dt.UTC).astimezone(LOCAL_TIME)
-
-
-def danish_date(day: dt.date) -> str:
-    """`tirsdag den 14. juni 2022`."""
-    return str(format_date(day, "EEEE 'den' d. MMMM y", locale="da"))
-
-
-def short_date(day: dt.date) -> str:
-    """`14.06.2022`, for buttons and lists."""
-    return f"{day.day:02d}.{day.month:02d}.{day.year}"
-
-
-def danish_time(time: dt.time) -> str:
-    """`9.30`, as Danes write a time."""
-    return f"{time.hour}.{time.minute:02d}"
-
-
-def when(day: dt.date, start: dt.time | None, end: dt.time | None = None) -> str:
-    """`tirsdag den 14. juni 2022 kl. 9.30-12.00` (time left out when unknown)."""
-    text = danish_date(day)
-    if start is not None:
-        text += f" kl. {danish_time(start)}"
-        if end is not None:
-            text += f"-{danish_time(end)}"
-    return text
-
-
 def compact(text: str) -> str:
     """The document's lines kept (the parser ends paragraphs and bullets with one), blank ones dropped,
     every other run of whitespace made one space."""
     lines = (" ".join(line.split()) for line in text.splitlines())
     return "\n".join(line for line in lines if line)
-
-
-# --- callback data: short, ASCII, parsed back by handlers.dispatch ---
-
-
-def _callback(*parts: object) -> str:
-    data = ":".join(str(part) for part in parts)
-    if len(data.encode()) > CALLBACK_DATA_MAX_BYTES:
-        raise ValueError(f"callback data over {CALLBACK_DATA_MAX_BYTES} bytes: {data!r}")
-    return data
-
-
-def item_callback(meeting_id: int, number: str) -> str:
-    """Open item `number` of a meeting as a new message."""
-    return _callback("item", meeting_id, number)
-
-
-def nav_callback(meeting_id: int, number: str) -> str:
-    """Show item `number` in place of the message the button sits on (◀ ▶)."""
-    return _callback("nav", meeting_id, number)
-
-
-def case_callback(meeting_id: int, number: str) -> str:
-    """Show an item's case presentation (sagsfremstilling)."""
-    return _callback("case", meeting_id, number)
-
-
-def meeting_callback(meeting_id: int) -> str:
-    """Show a meeting's agenda."""
-    return _callback("meeting", meeting_id)
-
-
-def proposal_callback(proposal_id: int, verdict: str) -> str:
-    """Confirm (`ja`) or reject (`nej`) an appointment proposal."""
-    return _callback("prop", proposal_id, verdict)
-
-
-def forget_callback(verdict: str) -> str:
-    """Answer /glemmig's question: `ja` deletes, `nej` keeps everything."""
-    return _callback("forget", verdict)
-
-
-def parse_callback(data: str) -> tuple[str, list[str]]:
-    """`item:3:2.1` -> (`item`, [`3`, `2.1`])."""
-    kind, _, rest = data.partition(":")
-    return kind, rest.split(":") if rest else []
 
 
 # --- splitting long replies ---
@@ -230,27 +147,3 @@ def plain_text(html_text: str) -> str:
         return label if _visible(label) == url else f"{label} ({url})"
 
     return _visible(_LINK_RE.sub(_link, html_text))
-
-
-def to_replies(
-    paragraphs: Iterable[str], buttons: Sequence[Sequence[Button]] = (), *, edit: bool = False
-) -> list[Reply]:
-    """Paragraphs as messages of at most 4096 characters; the buttons go under the last one.
-
-    An edit can only replace one message, so only the first of several is marked as an edit.
-    """
-    messages = split_html(paragraphs)
-    keyboard = tuple(tuple(row) for row in buttons if row)
-    return [
-        Reply(
-            html,
-            keyboard if n == len(messages) - 1 else (),
-            edit=edit and n == 0,
-        )
-        for n, html in enumerate(messages)
-    ]
-
-
-def button_rows(buttons: Sequence[Button], per_row: int) -> list[list[Button]]:
-    """Buttons laid out several to a row."""
-    return [list(buttons[at : at + per_row]) for at in range(0, len(buttons), per_row)]

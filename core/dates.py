@@ -2,7 +2,7 @@
 
 dateparser is slow to build and trips on "Fredag den 20. august 2021, kl. 10.00 – 12.00", so the
 common forms never reach it, and the parsers it needs are built once and reused. Used by the
-parser, the meeting-page source and the bot (dates typed by people).
+parser, the meeting-page source and the handlers (dates typed by people).
 """
 
 from __future__ import annotations

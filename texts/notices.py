@@ -1,8 +1,9 @@
 """The Danish texts of what members are told: new agendas, minutes, changes, bilag and reminders.
 
-Each notice is one Telegram HTML message of at most 4096 characters, built only from
-handlers.formatting's helpers. The items that matter to the member come first, marked ★ with the
-reason; an item list too long for one message ends with how many were left out.
+Each notice is one Telegram HTML message of at most 4096 characters, built with texts.html. The
+items that matter to the member come first, marked as in the chat (texts.marks) with the reason; an
+item list too long for one message ends with how many were left out. Buttons are stored in the
+outbox as Telegram's JSON.
 """
 
 from __future__ import annotations
@@ -11,11 +12,14 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from handlers.formatting import MESSAGE_MAX_CHARS, bold, compact, esc, italic, meeting_callback
-from handlers.texts import meeting_heading
+from core.kinds import DocumentKind
 from storage.models import AgendaItem, ItemChange, Meeting
+from texts.callbacks import meeting_callback
+from texts.html import MESSAGE_MAX_CHARS, bold, compact, esc, italic
+from texts.marks import MARK
+from texts.meetings import meeting_heading
+from texts.replies import Button, keyboard_json
 
-MARK = "★"
 DIFFERS_MARK = "⚠️"
 EXCERPT_MAX_CHARS = 280  # a decision or recommendation in a notice: enough to see its gist
 ROOM_FOR_TAIL = 80  # kept free for "… og N punkter mere"
@@ -40,8 +44,17 @@ def decision_differs(recommendation: str | None, decision: str | None) -> bool:
 
 
 def meeting_button(meeting: Meeting, label: str = "Åbn dagsordenen") -> list[list[dict[str, Any]]]:
-    """The inline keyboard that opens the meeting's agenda in the bot (handlers.dispatch "meeting")."""
-    return [[{"text": label, "callback_data": meeting_callback(meeting.id)}]]
+    """The inline keyboard that opens the meeting's agenda in the bot."""
+    return keyboard_json([[Button(label, meeting_callback(meeting.id))]])
+
+
+def minutes_button(meeting: Meeting) -> list[list[dict[str, Any]]]:
+    return meeting_button(meeting, "Åbn referatet")
+
+
+def document_button(meeting: Meeting, kind: str) -> list[list[dict[str, Any]]]:
+    """The button under a notice of a document's new version: its agenda, or its minutes."""
+    return minutes_button(meeting) if kind == DocumentKind.REFERAT else meeting_button(meeting)
 
 
 def _excerpt(text: str) -> str:
@@ -139,7 +152,10 @@ def changed(
 ) -> str:
     """A re-published agenda or corrected minutes: exactly what changed, item by item;
     `marked` holds the item numbers that matter to the member and why."""
-    what = {"dagsorden": "Ændret dagsorden", "tillaegsdagsorden": "Ændret tillægsdagsorden"}
+    what: dict[str, str] = {
+        DocumentKind.DAGSORDEN: "Ændret dagsorden",
+        DocumentKind.TILLAEGSDAGSORDEN: "Ændret tillægsdagsorden",
+    }
     title = what.get(document_kind, "Rettet referat")
     ordered = [c for c in changes if c.number in marked] + [c for c in changes if c.number not in marked]
     entries = []

@@ -1,0 +1,248 @@
+"""What members read about meetings: agendas, items, indstillinger, meeting lists, search hits, calendars.
+
+Every function returns self-contained HTML paragraphs (or one line), built with texts.html so every
+text from a document or a user is escaped; handlers query storage, hand the rows here, and split the
+paragraphs into messages (texts.replies.to_replies).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+
+from core.kinds import DocumentKind
+from storage import AgendaItem, Document, Meeting, SearchHit
+from texts.dates import danish_date, danish_time, short_date, when
+from texts.html import bold, compact, esc, is_web_url, italic, link
+from texts.marks import MARK, concerns_you, concerns_you_heading
+
+EXAMPLE_DATE = "23. marts 2022"
+# the PDF a meeting links to: the first of these kinds that has a web address
+LINKED_KINDS = (DocumentKind.TILLAEGSDAGSORDEN, DocumentKind.DAGSORDEN, DocumentKind.REFERAT)
+CASE_BUTTON = "Sagsfremstilling"
+ECHO_MAX_CHARS = 60  # what we repeat of a user's input: enough to recognise it, never a wall of text
+
+
+def echo(text: str) -> str:
+    """The user's own words in bold, shortened when long."""
+    text = " ".join(text.split())
+    return bold(text if len(text) <= ECHO_MAX_CHARS else text[: ECHO_MAX_CHARS - 1] + "…")
+
+
+def has_minutes(documents: Sequence[Document]) -> bool:
+    return any(d.kind == DocumentKind.REFERAT for d in documents)
+
+
+def _title(item: AgendaItem) -> str:
+    return " ".join(item.title.split())
+
+
+def meeting_heading(meeting: Meeting) -> str:
+    """Body, date, time and place."""
+    lines = [f"{bold(meeting.body.name)}", esc(when(meeting.date, meeting.start_time, meeting.end_time))]
+    if meeting.location:
+        lines.append(f"Sted: {esc(meeting.location)}")
+    if meeting.state == "cancelled":
+        lines.append(bold("Mødet er aflyst."))
+    return "\n".join(lines)
+
+
+def agenda_document(documents: Sequence[Document]) -> Document | None:
+    """The PDF people would open: the newest agenda or minutes with a web address."""
+    current = [d for d in documents if d.is_current and is_web_url(d.source_url)]
+    for kind in LINKED_KINDS:
+        for document in current:
+            if document.kind == kind:
+                return document
+    return None
+
+
+def meeting_link(documents: Sequence[Document]) -> str | None:
+    """A link to that PDF (see agenda_document)."""
+    document = agenda_document(documents)
+    if document is None or not document.source_url:
+        return None
+    label = "Referat (PDF)" if document.kind == DocumentKind.REFERAT else "Dagsorden (PDF)"
+    return link(document.source_url, label)
+
+
+def agenda(
+    meeting: Meeting,
+    items: Sequence[AgendaItem],
+    documents: Sequence[Document],
+    concerning: Mapping[int, Sequence[str]] | None = None,
+) -> list[str]:
+    """A meeting with every item's number and title, and a link to its PDF; the items that concern
+    the reader (`concerning`: item id -> why) first, marked "vedrører dig"."""
+    paragraphs = [meeting_heading(meeting)]
+    if not documents:
+        paragraphs.append("Mødet kendes kun fra KL's mødeside: dagsordenen er ikke offentliggjort endnu.")
+        return paragraphs
+    concerning = concerning or {}
+    if not items:
+        paragraphs.append("Der er ingen punkter registreret for mødet.")
+    else:
+        mine = [
+            f"{MARK} {bold(item.number)} {esc(_title(item))} {concerns_you(concerning[item.id])}"
+            for item in items
+            if item.id in concerning
+        ]
+        if mine:
+            paragraphs.append("\n".join([concerns_you_heading(), *mine]))
+        lines = [f"{bold(item.number)} {esc(_title(item))}" for item in items if item.id not in concerning]
+        if lines:
+            heading = "Referat" if has_minutes(documents) else "Dagsorden"
+            paragraphs.append("\n".join([bold(heading + (", øvrige punkter" if mine else "")), *lines]))
+    pdf = meeting_link(documents)
+    if pdf:
+        paragraphs.append(pdf)
+    paragraphs.append(f"Se et punkt med fx /punkt {esc(items[0].number)}" if items else "")
+    return [p for p in paragraphs if p]
+
+
+def recommendations(meeting: Meeting, items: Sequence[AgendaItem]) -> list[str]:
+    """Every item's indstilling, number and title first: what is to be decided."""
+    paragraphs = [f"{meeting_heading(meeting)}\n{bold('Indstillinger')}"]
+    if not items:
+        paragraphs.append("Der er ingen punkter registreret for mødet endnu.")
+    for item in items:
+        text = esc(compact(item.recommendation)) if item.recommendation else italic("Ingen indstilling.")
+        paragraphs.append(f"{bold(f'{item.number} {_title(item)}')}\n{text}")
+    return paragraphs
+
+
+def item_detail(item: AgendaItem, meeting: Meeting) -> list[str]:
+    """One item in full, but the case presentation (a button shows that)."""
+    heading = [
+        bold(f"{item.number} {_title(item)}"),
+        esc(f"{meeting.body.name}, {danish_date(meeting.date)}"),
+    ]
+    if item.case_number:
+        heading.append(f"Sagsnr.: {esc(item.case_number)}")
+    if item.presenter:
+        heading.append(f"Fremlægges af: {esc(' '.join(item.presenter.split()))}")
+    paragraphs = ["\n".join(heading)]
+    for label, value in (("Indstilling", item.recommendation), ("Baggrund", item.background)):
+        if value:
+            paragraphs.append(f"{bold(label)}\n{esc(compact(value))}")
+    if item.decision:
+        paragraphs.append(f"{bold('Beslutning')}\n{esc(compact(item.decision))}")
+    elif not has_minutes(meeting.documents):
+        paragraphs.append(italic("Der er endnu ikke et referat med beslutningen."))
+    if item.attachments:
+        lines = "\n".join(f"• {esc(' '.join(a.split()))}" for a in item.attachments)
+        paragraphs.append(f"{bold('Bilag')}\n{lines}")
+    if item.links:
+        lines = "\n".join(f"• {link(url, url)}" for url in item.links if is_web_url(url))
+        if lines:
+            paragraphs.append(f"{bold('Links')}\n{lines}")
+    return paragraphs
+
+
+def case_presentation(item: AgendaItem, meeting: Meeting) -> list[str]:
+    """An item's sagsfremstilling, paragraph by paragraph."""
+    heading = f"{bold(f'{item.number} {_title(item)}')}\n{esc(danish_date(meeting.date))}: sagsfremstilling"
+    if not item.case_presentation:
+        return [heading, "Punktet har ingen sagsfremstilling."]
+    return [heading, *(esc(p) for p in compact(item.case_presentation).split("\n"))]
+
+
+def meeting_line(meeting: Meeting) -> str:
+    time = f" kl. {danish_time(meeting.start_time)}" if meeting.start_time else ""
+    cancelled = " (aflyst)" if meeting.state == "cancelled" else ""
+    return f"• {esc(danish_date(meeting.date))}{time}: {esc(meeting.body.name)}{cancelled}"
+
+
+def meeting_lists(upcoming: Sequence[Meeting], latest: Sequence[Meeting]) -> list[str]:
+    """The upcoming meetings and the latest held ones."""
+    first = bold("Kommende møder") + "\n"
+    first += (
+        "\n".join(map(meeting_line, upcoming)) if upcoming else "Der er ingen kommende møder registreret."
+    )
+    second = bold("Seneste møder") + "\n"
+    second += "\n".join(map(meeting_line, latest)) if latest else "Der er ingen tidligere møder registreret."
+    return [first, second, "Tryk på et møde for at se dagsordenen, eller skriv fx /dagsorden 23. marts 2022."]
+
+
+def _hit_text(hit: SearchHit) -> str:
+    """The snippet with the matched words in bold."""
+    parts, at = [], 0
+    for start, end in hit.highlights:
+        parts.append(esc(hit.snippet[at:start]))
+        parts.append(bold(hit.snippet[start:end]))
+        at = end
+    parts.append(esc(hit.snippet[at:]))
+    return "".join(parts)
+
+
+def search_results(words: str, hits: Sequence[SearchHit]) -> list[str]:
+    """The hits with date, body and item number (or bilag page)."""
+    if not hits:
+        return [f"Ingen punkter matcher {echo(words)}. Prøv et andet ord, fx /soeg klimastrategi."]
+    paragraphs = [f"De bedste resultater for {echo(words)}:"]
+    for n, hit in enumerate(hits, 1):
+        where = f"punkt {hit.item_number}" if hit.kind == "item" else f"bilag side {hit.page}"
+        head = f"{n}. {bold(hit.title)}\n{esc(f'{hit.body}, {danish_date(hit.meeting_date)}, {where}')}"
+        paragraphs.append(f"{head}\n{_hit_text(hit)}" if hit.snippet else head)
+    return paragraphs
+
+
+def search_button_label(n: int, hit: SearchHit) -> str:
+    where = hit.item_number if hit.kind == "item" else f"bilag s. {hit.page}"
+    return f"{n}. {where} ({short_date(hit.meeting_date)})"
+
+
+def item_button_label(number: str, *, concerns_you: bool = False) -> str:
+    """An item's button under an agenda: its number, starred when it concerns the reader."""
+    return f"{MARK} {number}" if concerns_you else number
+
+
+def previous_item_label(number: str) -> str:
+    return f"◀ {number}"
+
+
+def next_item_label(number: str) -> str:
+    return f"{number} ▶"
+
+
+def meeting_button_label(meeting: Meeting) -> str:
+    """A meeting's button in /moeder: `23.03.2022 KKR Midtjylland`."""
+    return f"{short_date(meeting.date)} {meeting.body.name}"
+
+
+# --- /kalender ---
+
+CALENDAR_NAME = "KKR Midtjylland: møder"
+
+
+def calendar_event_title(meeting: Meeting) -> str:
+    return f"{meeting.body.name}: møde"
+
+
+def calendar_description(meeting: Meeting, item_count: int, agenda_url: str | None, end_assumed: bool) -> str:
+    """The text of a meeting's event in the calendar file (plain text, no HTML)."""
+    lines = []
+    if item_count:
+        lines.append(f"Dagsorden med {item_count} {'punkt' if item_count == 1 else 'punkter'}.")
+    else:
+        lines.append("Dagsordenen er ikke offentliggjort endnu.")
+    if agenda_url:
+        lines.append(f"Dagsorden (PDF): {agenda_url}")
+    lines.append(f"I Telegram: /dagsorden {meeting.date:%d-%m-%Y}")
+    if end_assumed:
+        lines.append("Sluttidspunktet er ikke oplyst; der er sat to timer af.")
+    return "\n".join(lines)
+
+
+def calendar_caption(count: int) -> str:
+    """The caption of the /kalender file."""
+    if count == 1:
+        return "1 kommende møde som kalenderfil. Åbn filen for at lægge mødet i din kalender."
+    return f"{count} kommende møder som kalenderfil. Åbn filen for at lægge møderne i din kalender."
+
+
+def no_meetings_for_calendar(today: dt.date) -> list[str]:
+    return [
+        f"Der er ingen kommende møder registreret fra {esc(danish_date(today))}, "
+        "så der er ingen kalenderfil at sende. Se /moeder."
+    ]
