@@ -29,8 +29,8 @@ from sqlalchemy import func, select  # noqa: E402
 
 from bench.report import append, heading  # noqa: E402
 from bot.ingest import Ingester  # noqa: E402
+from fake_bot_api import FakeTelegram, RateLimits  # noqa: E402
 from storage import Member, Notification, Subscription, open_database  # noqa: E402
-from tests.fake_telegram import FakeTelegram, RateLimits  # noqa: E402
 
 AGENDA = ROOT / "bot" / "samples" / "kkr-dagsorden-2022-03-23.pdf"
 TODAY = "2022-03-20"

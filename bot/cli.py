@@ -74,9 +74,9 @@ class KkrbotGroup(click.Group):
         except Exception as err:
             if ctx.find_root().params.get("debug"):
                 raise
-            raise UnexpectedError(
-                f"uventet fejl: {type(err).__name__}: {err} (kør med --debug for detaljer)"
-            ) from err
+            from texts.operator import unexpected_command_error
+
+            raise UnexpectedError(unexpected_command_error(err)) from err
 
 
 @click.group(cls=KkrbotGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -153,14 +153,13 @@ def open_db(ctx: click.Context) -> Database:
 
     from bot.operations import without_password
     from storage import open_database
+    from texts.operator import database_unopenable
 
     settings = settings_for(ctx)
     try:
         return open_database(settings.database_url)
     except (SQLAlchemyError, OSError) as err:
-        raise CommandError(
-            f"databasen kan ikke åbnes ({without_password(settings.database_url)}): {err}"
-        ) from err
+        raise CommandError(database_unopenable(without_password(settings.database_url), err)) from err
 
 
 @main.command()
@@ -337,12 +336,13 @@ def chat(ctx: click.Context) -> None:
     """
     from bot.app import handler_context
     from handlers.chat import PROMPT, TERMINAL_SENDER, run_chat
+    from texts.operator import chat_banner
 
     settings = settings_for(ctx)
     db = open_db(ctx)
     interactive = sys.stdin.isatty()
     if interactive:
-        echo("kkrbot chat – skriv /hjaelp for hjælp, /quit for at slutte.")
+        echo(chat_banner())
 
     def lines() -> Iterator[str]:
         while True:

@@ -78,10 +78,10 @@ def interest_of(
             texts = [item.title, item_body(item)]
             for keyword in keywords:
                 if keyword_matches(keyword, texts):
-                    marks.setdefault(item.id, []).append(f"«{keyword}»")
+                    marks.setdefault(item.id, []).append(notices.keyword_mark(keyword))
     if member.person_id is not None and any(s.kind == "mine" for s in member.subscriptions):
         for item_id, why in items_concerning(session, member.person_id, items, today).items():
-            marks.setdefault(item_id, []).extend(f"vedrører {w}" if w != "nævner dig" else w for w in why)
+            marks.setdefault(item_id, []).extend(map(notices.appointment_mark, why))
     if not everything and not marks:
         return None
     return Interest(member=member, everything=everything, marks=marks)

@@ -16,7 +16,7 @@ from core.time import utcnow
 from handlers.context import HandlerContext, Sender
 from storage import AgendaItem, Appointment, Person, queries
 from storage.proposals import ProposalGone, decide, pending_proposals
-from storage.relevance import items_concerning
+from storage.relevance import Reason, items_concerning
 from texts import admin, help, members
 from texts.replies import Reply, to_replies
 
@@ -33,7 +33,7 @@ def linked_person(session: Session, sender: Sender | None) -> Person | None:
 
 def items_concerning_sender(
     session: Session, ctx: HandlerContext, sender: Sender | None, items: Sequence[AgendaItem]
-) -> dict[int, list[str]]:
+) -> dict[int, list[Reason]]:
     """Item id -> why it concerns the sender (their name, their organizations); empty if unlinked."""
     person = linked_person(session, sender)
     if person is None or not items:

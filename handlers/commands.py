@@ -70,7 +70,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("kalender", "Kommende møder som kalenderfil (.ics)", calendar.meetings_calendar),
     Command(
         "abonner",
-        "Få besked om nyt: alt, punkter om et ord, eller /abonner mine",
+        "Få besked om alt nyt, om punkter med et ord, eller om dine egne (/abonner mine)",
         subscriptions.subscribe_command,
         example="/abonner klima",
         needs_sender=True,

@@ -2,8 +2,9 @@
 # Start a local PostgreSQL server for kkrbot's tests; idempotent, so run it as often as you like.
 #
 # Installs Debian's `postgresql` if it is missing, starts the newest cluster, and makes sure the
-# role `kkrbot` (password `kkrbot`) owns the database `kkrbot_test`. Progress goes to stderr; the
-# one line on stdout is the export the tests read, so use it as:
+# role `kkrbot` (password `kkrbot`) owns the database `kkrbot_test`. Progress goes to stderr; stdout
+# holds the exports the tests read (and, when this run started the server, the cluster to stop
+# afterwards with scripts/stop-postgres.sh), so use it as:
 #
 #     eval "$(scripts/start-postgres.sh)"
 set -euo pipefail
@@ -43,9 +44,11 @@ if ! pg_lsclusters --no-header | awk -v v="$VERSION" '$1 == v && $2 == "main" {f
     as_root pg_createcluster "$VERSION" main >&2
 fi
 
+STARTED=""
 if ! pg_lsclusters --no-header | awk -v v="$VERSION" '$1 == v && $2 == "main" && $4 ~ /online/ {up=1} END {exit !up}'; then
     say "starting cluster $VERSION/main"
     as_root pg_ctlcluster "$VERSION" main start >&2
+    STARTED="$VERSION"
 fi
 
 PORT="$(pg_lsclusters --no-header | awk -v v="$VERSION" '$1 == v && $2 == "main" {print $3}')"
@@ -81,3 +84,4 @@ if ! PGPASSWORD="$PASSWORD" psql -X -q -h 127.0.0.1 -p "$PORT" -U "$ROLE" -d "$D
 fi
 say "PostgreSQL $VERSION ready at 127.0.0.1:$PORT, database $DATABASE"
 echo "export KKRBOT_TEST_POSTGRES_URL=$URL"
+if [ -n "$STARTED" ]; then echo "export KKRBOT_TEST_POSTGRES_STARTED=$STARTED"; fi

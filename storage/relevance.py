@@ -29,11 +29,15 @@ DEFINITE_ENDING = re.compile(r"(?<=\w{6})(?:et|en)$")
 MIN_SHORT_FORM = 4  # a short form must be at least this long ("CDEU"), so "IT" never matches
 
 
+# Why an item concerns a person: an organization they sit in, or None when the item names them.
+Reason = str | None
+
+
 @dataclass(frozen=True)
 class Concern:
-    """Why an item concerns the person: the words that matched, as a reader would say them."""
+    """What makes an item concern the person: the reason, and the words that show it."""
 
-    label: str
+    reason: Reason
     pattern: re.Pattern[str]
 
 
@@ -82,7 +86,7 @@ def concerns_of(session: Session, person_id: int, today: dt.date) -> list[Concer
     if person is None:
         return []
     plain, _party = split_name_and_party(person.name)
-    concerns = [Concern("nævner dig", _name_pattern(plain))]
+    concerns = [Concern(None, _name_pattern(plain))]
     bodies = {name_key(name) for name in session.scalars(select(Body.name))}
     appointments = session.scalars(
         select(Appointment).where(
@@ -106,18 +110,18 @@ def item_texts(item: AgendaItem) -> list[str]:
     return [text for text in (*parts, item.case_presentation, item.decision) if text]
 
 
-def reasons(concerns: Iterable[Concern], texts: Iterable[str]) -> list[str]:
-    """The labels of the concerns any of `texts` matches, in the order of `concerns`."""
+def reasons(concerns: Iterable[Concern], texts: Iterable[str]) -> list[Reason]:
+    """The reasons of the concerns any of `texts` matches, in the order of `concerns`."""
     texts = list(texts)
-    return [c.label for c in concerns if any(c.pattern.search(text) for text in texts)]
+    return [c.reason for c in concerns if any(c.pattern.search(text) for text in texts)]
 
 
 def items_concerning(
     session: Session, person_id: int, items: Iterable[AgendaItem], today: dt.date
-) -> dict[int, list[str]]:
+) -> dict[int, list[Reason]]:
     """For each item that concerns the person: its id and why."""
     concerns = concerns_of(session, person_id, today)
-    found: dict[int, list[str]] = {}
+    found: dict[int, list[Reason]] = {}
     for item in items:
         why = reasons(concerns, item_texts(item))
         if why:

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from tests.fake_telegram import FakeTelegram
+from fake_bot_api import FakeTelegram
 
 
 @contextmanager

@@ -168,3 +168,68 @@ def filled_database(
                 storage.store_document(session, parsed, sha256=digest, source_url=f"file:{name}.pdf")
         yield db
         db.dispose()
+
+
+# --- One ingested SQLite file per test run, copied for every test that needs the PDFs ingested ---
+
+import fcntl  # noqa: E402
+import sqlite3  # noqa: E402
+
+from bot.ingest import Ingester  # noqa: E402
+
+TEMPLATE_NAME = "ingested-fixtures.sqlite3"
+
+
+@contextmanager
+def exclusive(lock_path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on `lock_path` while the block runs: parallel workers take turns."""
+    with open(lock_path, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@pytest.fixture(scope="session")
+def ingested_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An SQLite file with every fixture PDF ingested the real way (bot.ingest), made once per test run
+    and shared by the parallel workers (each has a folder of its own in the run's base folder)."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    template = shared / TEMPLATE_NAME
+    with exclusive(shared / f"{TEMPLATE_NAME}.lock"):
+        if not template.exists():
+            building = shared / f"{TEMPLATE_NAME}.{os.getpid()}.tmp"
+            db = storage.open_database(f"sqlite:///{building}")
+            try:
+                reports = list(Ingester(db).source(str(PDF_DIR)))
+            finally:
+                db.dispose()
+            assert not any(report.failed for report in reports), [r.text for r in reports]
+            copy_sqlite(building, template)
+            for leftover in shared.glob(f"{building.name}*"):
+                leftover.unlink()
+    return template
+
+
+def copy_sqlite(source: Path, target: Path) -> None:
+    """A consistent copy of an SQLite database, WAL included, as one file."""
+    reader, writer = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        reader.backup(writer)
+    finally:
+        writer.close()
+        reader.close()
+
+
+@pytest.fixture(scope="session")
+def ingested_copy(ingested_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Callable[[], str]:
+    """Make a fresh copy of the ingested template and return its URL: each caller writes to its own."""
+
+    def copy() -> str:
+        target = tmp_path_factory.mktemp("ingested") / "kkrbot.sqlite3"
+        copy_sqlite(ingested_template, target)
+        return f"sqlite:///{target}"
+
+    return copy

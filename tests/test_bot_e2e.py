@@ -5,29 +5,22 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from bot.ingest import Ingester
-from storage import open_database
+from fake_bot_api import FakeTelegram
 from tests.bot_process import running_bot
-from tests.fake_telegram import FakeTelegram
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MEMBER, READER, NEWCOMER = 4242, 4343, 4444  # one chat per test: Telegram limits messages per chat
 
 
 @pytest.fixture(scope="module")
-def database_file(tmp_path_factory: pytest.TempPathFactory) -> str:
+def database_file(ingested_copy: Callable[[], str]) -> str:
     """An SQLite file with the fixture PDFs ingested."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('bot') / 'kkrbot.sqlite3'}"
-    db = open_database(url)
-    reports = list(Ingester(db).source(str(FIXTURES / "pdf")))
-    db.dispose()
-    assert not any(r.failed for r in reports)
-    return url
+    return ingested_copy()
 
 
 @pytest.fixture(scope="module")

@@ -5,21 +5,19 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable, Iterator
 
 import pytest
 from icalendar import Calendar, Component
 
 import storage
-from bot.ingest import Ingester
+from fake_bot_api import FakeTelegram
 from handlers.chat import run_chat
 from handlers.commands import answer
 from handlers.context import HandlerContext
 from parsing import ParsedDocument
 from tests.bot_process import running_bot
-from tests.conftest import DATABASE_KINDS, FIXTURES, fresh_database_url
-from tests.fake_telegram import FakeTelegram
+from tests.conftest import DATABASE_KINDS, fresh_database_url
 from texts.html import plain_text
 from texts.replies import Reply
 
@@ -198,13 +196,9 @@ def test_the_terminal_chat_names_the_file(calendar_database: storage.Database) -
 
 
 @pytest.fixture(scope="module")
-def ingested_file(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('calendar-bot') / 'kkrbot.sqlite3'}"
-    db = storage.open_database(url)
-    reports = list(Ingester(db).source(str(Path(FIXTURES) / "pdf")))
-    db.dispose()
-    assert not any(r.failed for r in reports)
-    return url
+def ingested_file(ingested_copy: Callable[[], str]) -> str:
+    """An SQLite file with the fixture PDFs ingested."""
+    return ingested_copy()
 
 
 def test_the_bot_sends_the_calendar_as_a_document(ingested_file: str) -> None:

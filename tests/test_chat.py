@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.conftest import copy_sqlite
+
 
 def kkrbot(
     tmp_path: Path, stdin: str, *args: str, today: str | None = None
@@ -33,8 +35,8 @@ def test_demo_ingests_the_samples_and_answers_in_the_chat(tmp_path: Path) -> Non
     assert "<b>" not in out and "&amp;" not in out
 
 
-def test_chat_reads_the_same_database_with_a_fixed_today(tmp_path: Path) -> None:
-    kkrbot(tmp_path, "", "demo")
+def test_chat_reads_the_same_database_with_a_fixed_today(tmp_path: Path, ingested_template: Path) -> None:
+    copy_sqlite(ingested_template, tmp_path / "kkrbot.sqlite3")  # what `kkrbot demo` ingests
     done = kkrbot(tmp_path, "/dagsorden 23. marts 2022\n/soeg sundhedsaftale\n", "chat", today="2022-01-01")
     assert done.returncode == 0, done.stderr
     assert "3.2 Sundhedsprofil og sundhedsaftaler" in done.stdout

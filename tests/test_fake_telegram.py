@@ -25,7 +25,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Conflict, EndPointNotFound, Forbidden, InvalidToken, RetryAfter
 from telegram.ext import ApplicationBuilder, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from tests.fake_telegram import NO_LIMITS, FakeTelegram, RateLimits
+from fake_bot_api import NO_LIMITS, FakeTelegram, RateLimits
 
 MEMBER = 4242
 OTHER_MEMBER = 4343

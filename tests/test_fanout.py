@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 import storage
+from bot.ingest import Ingester
 from delivery.fanout import fan_out
 from delivery.reminders import queue_reminders
 from handlers.commands import answer_callback
@@ -16,6 +17,7 @@ from handlers.context import HandlerContext
 from parsing import ParsedDocument
 from storage import Appointment, Event, Member, Notification, Organization, Person, store_document
 from storage.subscriptions import subscribe
+from tests.conftest import MADE_DIR
 from tests.test_storage import republished, sha
 from texts.marks import MARK
 from texts.notices import decision_differs
@@ -142,6 +144,29 @@ def test_a_mine_subscriber_with_nothing_on_the_agenda_hears_nothing(
     store(database, parsed_pdfs, AGENDA)
     assert fan_out(database, now=WEEK_BEFORE_AGENDA) == 0
     assert notices(database, MINE) == []
+
+
+def test_a_real_supplementary_agenda_is_told_as_one_with_its_items(
+    database: storage.Database, parsed_pdfs: Parsed
+) -> None:
+    follow(database, ALL)
+    store(database, parsed_pdfs, AGENDA)
+    fan_out(database, now=WEEK_BEFORE_AGENDA)
+    pdf = MADE_DIR / "kkr-tillaegsdagsorden-2022-03-23.pdf"
+    [report] = Ingester(database).source(str(pdf))  # the PDF's front page says "Tillægsdagsorden"
+
+    assert report.text == "ny tillægsdagsorden: KKR Midtjylland 23. marts 2022, 6 punkter"
+    assert fan_out(database, now=WEEK_BEFORE_AGENDA) == 1
+    supplement = notices(database, ALL)[-1]
+    with database.session() as session:
+        event = session.get(Event, supplement.event_id)
+        assert event is not None and event.kind == "new_supplementary_agenda"
+    assert supplement.text.startswith("<b>Ny tillægsdagsorden</b>\n<b>KKR Midtjylland</b>")
+    assert (
+        "\n6 punkter\n" in supplement.text
+        and "<b>4.3</b> Udpegning til bestyrelsen for CDEU" in supplement.text
+    )
+    assert "<b>3.1</b>" not in supplement.text  # only what the supplement brings
 
 
 # --- minutes ---

@@ -8,13 +8,12 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session
 
 import storage
+from fake_bot_api import MAX_TEXT_LENGTH, format_text
 from handlers import admin
 from handlers.commands import answer, menu
 from handlers.context import HandlerContext, Sender
 from storage import Member, Notification
 from storage.polls import record_poll
-from tests.fake_telegram import MAX_TEXT_LENGTH
-from tests.telegram_html import format_text
 from texts.html import plain_text
 from texts.replies import Reply
 

@@ -10,11 +10,10 @@ from collections.abc import Iterator
 import pytest
 
 import storage
+from fake_bot_api import MAX_TEXT_LENGTH, format_text
 from handlers.commands import BY_NAME, answer, answer_callback, menu
 from handlers.context import HandlerContext
 from parsing import ParsedDocument
-from tests.fake_telegram import MAX_TEXT_LENGTH
-from tests.telegram_html import format_text
 from texts.callbacks import CALLBACK_DATA_MAX_BYTES, case_callback
 from texts.html import plain_text
 from texts.replies import Reply

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.telegram_html import format_text
+from fake_bot_api import format_text
 from texts.callbacks import (
     Action,
     Pressed,

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 import storage
+from fake_bot_api import FakeTelegram
 from handlers.commands import answer
 from handlers.context import HandlerContext, Sender
 from storage import LinkCode, Member, Person
@@ -29,7 +30,6 @@ from storage.linking import (
 from storage.models import Base
 from tests.bot_process import running_bot
 from tests.conftest import run_kkrbot
-from tests.fake_telegram import FakeTelegram
 from texts.html import plain_text
 
 NOW = dt.datetime(2026, 3, 2, 9, 0)

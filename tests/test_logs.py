@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from bot.logs import HIDDEN, redact, setup_logging
+from fake_bot_api import FakeTelegram
 from tests.conftest import PROJECT_ROOT
-from tests.fake_telegram import FakeTelegram
 
 TOKEN = "123456789:AAHfiqksKZ8WmR2zSjiQ7_v4TMAKdiHm9T0"
 CODE = "q3Zr0G5xXv1JcA2b8_PmTw"

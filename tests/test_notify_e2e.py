@@ -14,9 +14,9 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import select
 
+from fake_bot_api import FakeTelegram, SentMessage
 from storage import Notification, SourceState, open_database
 from tests.bot_process import running_bot
-from tests.fake_telegram import FakeTelegram, SentMessage
 from tests.http_server import LocalHttpServer
 from tests.test_pollers import eventually, serve_meeting_page
 from tests.test_sources_web import PAGE_PATH

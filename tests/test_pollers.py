@@ -17,11 +17,11 @@ import pytest
 from sqlalchemy import select
 
 from bot.pollers import inbox_url, poll_sources
+from fake_bot_api import FakeTelegram
 from storage import Database, Document, SourceState, open_database
 from storage.health import source_health
 from tests.bot_process import running_bot
 from tests.conftest import BAD_DIR, PDF_DIR, WEB_DIR
-from tests.fake_telegram import FakeTelegram
 from tests.http_server import LocalHttpServer
 from tests.test_sources_web import BILAG, DAGSORDEN, KDNET, PAGE_PATH, PDF_FILES, REFERAT
 

@@ -21,10 +21,10 @@ from telegram import Bot
 
 from delivery.pacing import Pacer
 from delivery.sender import OutboxSender
+from fake_bot_api import NO_LIMITS, FakeTelegram, RateLimits
 from storage import Database, Member, Notification, open_database
 from tests.bot_process import start_bot_process
 from tests.conftest import fresh_database_url
-from tests.fake_telegram import NO_LIMITS, FakeTelegram, RateLimits
 from tests.outbox_counts import outbox_counts
 
 FIRST_CHAT = 700_001

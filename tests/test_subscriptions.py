@@ -10,13 +10,13 @@ import pytest
 from sqlalchemy import select
 
 import storage
+from fake_bot_api import FakeTelegram
 from handlers.commands import answer, answer_callback, menu
 from handlers.context import HandlerContext, Sender
 from parsing import ParsedDocument
 from storage import Member, Person, Subscription, store_document
 from storage.subscriptions import SubscribeOutcome, subscribe, subscriptions_of, unsubscribe, unsubscribe_id
 from tests.bot_process import running_bot
-from tests.fake_telegram import FakeTelegram
 from texts.html import plain_text
 
 Parsed = dict[str, tuple[ParsedDocument, str]]

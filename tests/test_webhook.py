@@ -11,18 +11,15 @@ import sys
 import threading
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.ingest import Ingester
-from storage import open_database
+from fake_bot_api import FakeTelegram
 from tests.bot_process import running_bot
-from tests.conftest import FIXTURES
-from tests.fake_telegram import FakeTelegram
 
 MEMBER, STRANGER, PRESSER = 6101, 6102, 6103
 SECRET = secrets.token_urlsafe(32)  # only A-Z a-z 0-9 _ -, as Telegram requires
@@ -36,13 +33,9 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def database_file(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('webhook') / 'kkrbot.sqlite3'}"
-    db = open_database(url)
-    reports = list(Ingester(db).source(str(Path(FIXTURES) / "pdf")))
-    db.dispose()
-    assert not any(r.failed for r in reports)
-    return url
+def database_file(ingested_copy: Callable[[], str]) -> str:
+    """An SQLite file with the fixture PDFs ingested."""
+    return ingested_copy()
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 
 from core.kinds import DocumentKind
 from storage import AgendaItem, Document, Meeting, SearchHit
+from storage.relevance import Reason
 from texts.dates import danish_date, danish_time, short_date, when
 from texts.html import bold, compact, esc, is_web_url, italic, link
 from texts.marks import MARK, concerns_you, concerns_you_heading
@@ -70,7 +71,7 @@ def agenda(
     meeting: Meeting,
     items: Sequence[AgendaItem],
     documents: Sequence[Document],
-    concerning: Mapping[int, Sequence[str]] | None = None,
+    concerning: Mapping[int, Sequence[Reason]] | None = None,
 ) -> list[str]:
     """A meeting with every item's number and title, and a link to its PDF; the items that concern
     the reader (`concerning`: item id -> why) first, marked "vedrører dig"."""

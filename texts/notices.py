@@ -14,9 +14,10 @@ from typing import Any
 
 from core.kinds import DocumentKind
 from storage.models import AgendaItem, ItemChange, Meeting
+from storage.relevance import Reason
 from texts.callbacks import meeting_callback
 from texts.html import MESSAGE_MAX_CHARS, bold, compact, esc, italic
-from texts.marks import MARK
+from texts.marks import MARK, NAMES_YOU
 from texts.meetings import meeting_heading
 from texts.replies import Button, keyboard_json
 
@@ -33,6 +34,16 @@ DEVIATION_RE = re.compile(
 )
 
 Marks = Mapping[int, Sequence[str]]  # item id -> why it matters to the member
+
+
+def keyword_mark(keyword: str) -> str:
+    """Why an item is in a keyword subscriber's notice: `«klima»`."""
+    return f"«{keyword}»"
+
+
+def appointment_mark(reason: Reason) -> str:
+    """Why an item is in a `/abonner mine` notice: `nævner dig`, `vedrører Uddannelsesstyregruppen`."""
+    return NAMES_YOU if reason is None else f"vedrører {reason}"
 
 
 def decision_differs(recommendation: str | None, decision: str | None) -> bool:

@@ -89,6 +89,20 @@ def unexpected(err: BaseException) -> str:
     return f"uventet fejl ({name}: {detail})" if detail else f"uventet fejl ({name})"
 
 
+def unexpected_command_error(err: BaseException) -> str:
+    """A `kkrbot` command that failed in a way nobody planned for: one line, the traceback behind --debug."""
+    return f"uventet fejl: {type(err).__name__}: {err} (kør med --debug for detaljer)"
+
+
+def database_unopenable(database: str, err: BaseException) -> str:
+    """`database` is the URL without its password."""
+    return f"databasen kan ikke åbnes ({database}): {err}"
+
+
+def chat_banner() -> str:
+    return "kkrbot chat – skriv /hjaelp for hjælp, /quit for at slutte."
+
+
 def database_error(err: BaseException) -> str:
     return f"databasefejl: {type(err).__name__}"
 

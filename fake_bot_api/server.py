@@ -37,7 +37,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from tests.telegram_html import FormattedText, HtmlParseError, format_text, utf16_length
+from fake_bot_api.telegram_html import FormattedText, HtmlParseError, format_text, utf16_length
 
 T = TypeVar("T")
 
