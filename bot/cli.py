@@ -301,7 +301,7 @@ def status(ctx: click.Context, as_json: bool, quiet: bool) -> None:
         for problem in report.problems:
             echo(f"{PROG}: {problem}", err=True)
     else:
-        echo("\n".join(status_lines(**report.facts())))
+        echo("\n".join(status_lines(report)))
     if not report.healthy:
         ctx.exit(UNHEALTHY)
 

@@ -52,19 +52,6 @@ class StatusReport:
     def healthy(self) -> bool:
         return not self.problems
 
-    def facts(self) -> dict[str, Any]:
-        """What texts.operator.status_lines puts into lines for a terminal."""
-        return {
-            "healthy": self.healthy,
-            "database": self.database,
-            "revision": self.revision,
-            "expected_revision": self.expected_revision,
-            "problems": self.problems,
-            "warnings": self.warnings,
-            "sources": self.sources,
-            "backlog": self.backlog,
-        }
-
     def to_json_dict(self) -> dict[str, Any]:
         """The report for scripts (`kkrbot status --json`); times in UTC, ISO 8601."""
         return {

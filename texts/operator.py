@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from babel.dates import format_date
 
@@ -178,30 +178,42 @@ def _local(moment: dt.datetime) -> str:
     return operator_moment(local_time(moment))
 
 
-def status_lines(
-    *,
-    healthy: bool,
-    database: str,
-    revision: str | None,
-    expected_revision: str,
-    problems: Sequence[str],
-    warnings: Sequence[str],
-    sources: Sequence[SourceHealth],
-    backlog: OutboxBacklog | None,
-) -> list[str]:
+class StatusFacts(Protocol):
+    """What `kkrbot status` found (bot.operations.StatusReport)."""
+
+    @property
+    def healthy(self) -> bool: ...
+    @property
+    def database(self) -> str: ...
+    @property
+    def revision(self) -> str | None: ...
+    @property
+    def expected_revision(self) -> str: ...
+    @property
+    def problems(self) -> Sequence[str]: ...
+    @property
+    def warnings(self) -> Sequence[str]: ...
+    @property
+    def sources(self) -> Sequence[SourceHealth]: ...
+    @property
+    def backlog(self) -> OutboxBacklog | None: ...
+
+
+def status_lines(report: StatusFacts) -> list[str]:
     """A few lines for a terminal: the verdict, then the database, the sources, the outbox."""
-    lines = [f"kkrbot: {'sund' if healthy else 'USUND'}", f"database: {database}"]
-    if revision is not None:
-        current = "nyeste" if revision == expected_revision else f"forventet {expected_revision}"
-        lines.append(f"migrering: {revision} ({current})")
-    lines.extend(f"fejl: {problem}" for problem in problems)
-    if healthy:
-        lines.extend(_source_line(source) for source in sources)
-        if not sources:
+    lines = [f"kkrbot: {'sund' if report.healthy else 'USUND'}", f"database: {report.database}"]
+    if report.revision is not None:
+        expected = report.expected_revision
+        current = "nyeste" if report.revision == expected else f"forventet {expected}"
+        lines.append(f"migrering: {report.revision} ({current})")
+    lines.extend(f"fejl: {problem}" for problem in report.problems)
+    if report.healthy:
+        lines.extend(_source_line(source) for source in report.sources)
+        if not report.sources:
             lines.append("kilder: ingen hentet endnu")
-        if backlog is not None:
-            lines.append(_backlog_line(backlog))
-    lines.extend(f"advarsel: {warning}" for warning in warnings)
+        if report.backlog is not None:
+            lines.append(_backlog_line(report.backlog))
+    lines.extend(f"advarsel: {warning}" for warning in report.warnings)
     return lines
 
 
