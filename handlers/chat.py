@@ -14,7 +14,7 @@ from texts.html import plain_text
 from texts.replies import Button, Reply
 
 PROMPT = "> "
-TERMINAL_SENDER = Sender(user_id=0, chat_id=0, name="Terminal")  # the operator at the keyboard
+TERMINAL_SENDER = Sender(user_id=0, chat_id=0)  # the operator at the keyboard
 
 
 def render_plain(reply: Reply) -> str:

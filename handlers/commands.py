@@ -13,7 +13,17 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from handlers import admin, appointments, calendar, items, meetings, members, search, subscriptions
+from handlers import (
+    admin,
+    appointments,
+    calendar,
+    conversation,
+    items,
+    meetings,
+    members,
+    search,
+    subscriptions,
+)
 from handlers.context import HandlerContext, Sender
 from texts import help
 from texts.callbacks import Action, parse_callback
@@ -21,7 +31,9 @@ from texts.replies import Reply, to_replies
 
 Callback = Callable[[HandlerContext, str, Sender | None], list[Reply]]
 
-COMMAND_RE = re.compile(r"^/([A-Za-z0-9_]+)(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
+COMMAND_RE = re.compile(r"^/(\w+)(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
+# Telegram's menu takes only a-z, so the names are ASCII; members also type them with æ, ø and å
+ASCII_SPELLINGS = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"})
 
 
 @dataclass(frozen=True)
@@ -67,6 +79,11 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("indstillinger", "Alle indstillinger til et møde i én oversigt", meetings.recommendations),
     Command("soeg", "Søg i punkter og bilag fra alle møder", search.search, example="/soeg klimastrategi"),
+    Command(
+        "beslutninger",
+        "Alle beslutninger fra et referat i én oversigt (uden dato: det seneste)",
+        meetings.decisions,
+    ),
     Command("kalender", "Kommende møder som kalenderfil (.ics)", calendar.meetings_calendar),
     Command(
         "abonner",
@@ -109,13 +126,14 @@ def answer(ctx: HandlerContext, text: str, sender: Sender | None = None) -> list
     """The replies to a message from `sender`: a `/command args` (also `/command@botname`) or plain text."""
     text = text.strip()
     if not text.startswith("/"):
-        return to_replies(help.plain_message())
+        return conversation.answer_text(ctx, text, sender)
     match = COMMAND_RE.match(text)
     if match is None:
         return to_replies(help.unknown_command(text[1:].split()[0] if text[1:].split() else ""))
-    command = BY_NAME.get(match[1].lower())
+    name = match[1].lower()
+    command = BY_NAME.get(name.translate(ASCII_SPELLINGS))
     if command is None:
-        return to_replies(help.unknown_command(match[1].lower()))
+        return to_replies(help.unknown_command(name))
     if command.needs_sender and sender is None:
         return to_replies(help.telegram_only())
     return command.callback(ctx, match[2] or "", sender)
@@ -134,6 +152,8 @@ def answer_callback(ctx: HandlerContext, data: str, sender: Sender | None = None
             return members.forget_pressed(ctx, value, sender)
         case Action.UNSUBSCRIBE:
             return subscriptions.remove_pressed(ctx, ident, sender)
+        case Action.UNSUBSCRIBE_ALL:
+            return subscriptions.remove_all_pressed(ctx, value, sender)
         case Action.PROPOSAL:
             return appointments.proposal_pressed(ctx, ident, value, sender)
         case Action.MEETING:

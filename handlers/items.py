@@ -3,32 +3,53 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
 from handlers.context import HandlerContext, Sender
-from handlers.meetings import find_meeting
+from handlers.meetings import Chosen, find_meeting
 from storage import AgendaItem, Meeting, queries
 from texts import help
 from texts import meetings as texts
 from texts.callbacks import case_callback, nav_callback
 from texts.replies import Button, Reply, to_replies
 
-ITEM_NUMBER_RE = re.compile(r"^\d{1,2}(?:\.\d{1,2})?\.?$")
+# "3.2", "3,2" (a Danish keyboard), "3 2", "5", "3.2." ; a second number followed by "." or "/" is a date's
+ITEM_NUMBER_RE = re.compile(
+    r"^(\d{1,2})(?:\s*[.,]\s*(\d{1,2})(?![\d/-])\.?|\s+(\d{1,2})(?![\d./-]))?\.?(?=\s|$)"
+)
 
 
-def item(ctx: HandlerContext, args: str, sender: Sender | None = None) -> list[Reply]:
-    """/punkt N.N [dato]: one item of the next meeting or of the meeting on that date."""
-    typed, _, date_text = args.strip().partition(" ")
-    number = typed.replace(",", ".")  # "3,2" on a Danish keyboard
-    if not ITEM_NUMBER_RE.match(number):
-        return to_replies(help.bad_item_number(typed))
-    number = number.rstrip(".")
+def read_item_number(text: str) -> tuple[str, str] | None:
+    """The item number at the start of `text` ("3.2") and what follows it (a date, perhaps)."""
+    match = ITEM_NUMBER_RE.match(text.strip())
+    if match is None:
+        return None
+    second = match[2] or match[3]
+    number = f"{match[1]}.{second}" if second else match[1]
+    return number, text.strip()[match.end() :].strip()
+
+
+def item(
+    ctx: HandlerContext,
+    args: str,
+    sender: Sender | None = None,
+    *,
+    focus: str = "all",
+    body: str | None = None,
+) -> list[Reply]:
+    """/punkt N.N [dato]: one item of the next meeting or of the meeting on that date; `focus` puts
+    what a member asked about first (the presenter, the decision)."""
+    read = read_item_number(args)
+    if read is None:
+        return to_replies(help.bad_item_number(args.strip().partition(" ")[0]))
+    number, date_text = read
     with ctx.db.session() as session:
-        found = find_meeting(session, ctx, date_text, f"punkt {number}")
-        if not isinstance(found, Meeting):
+        found = find_meeting(session, ctx, date_text, f"punkt {number}", body=body)
+        if not isinstance(found, Chosen):
             return to_replies(found)
-        return _item_replies(session, found, number)
+        return _item_replies(session, found.meeting, number, preface=found.preface, focus=focus)
 
 
 def item_pressed(ctx: HandlerContext, meeting_id: int, number: str, *, edit: bool = False) -> list[Reply]:
@@ -50,11 +71,20 @@ def case_pressed(ctx: HandlerContext, meeting_id: int, number: str) -> list[Repl
         return to_replies(texts.case_presentation(found, meeting))
 
 
-def _item_replies(session: Session, meeting: Meeting, number: str, *, edit: bool = False) -> list[Reply]:
+def _item_replies(
+    session: Session,
+    meeting: Meeting,
+    number: str,
+    *,
+    edit: bool = False,
+    preface: Sequence[str] = (),
+    focus: str = "all",
+) -> list[Reply]:
     found = queries.item(session, meeting, number)
     if found is None:
-        return to_replies(help.no_such_item(number, meeting, queries.items_of(session, meeting)))
-    return to_replies(texts.item_detail(found, meeting), _item_buttons(session, found), edit=edit)
+        return to_replies([*preface, *help.no_such_item(number, meeting, queries.items_of(session, meeting))])
+    paragraphs = [*preface, *texts.item_detail(found, meeting, focus)]
+    return to_replies(paragraphs, _item_buttons(session, found), edit=edit)
 
 
 def _item_buttons(session: Session, shown: AgendaItem) -> list[list[Button]]:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from core.dates import parse_danish_date
+from core.dates import DateWish, pick_meeting_date, read_date
 from handlers.appointments import items_concerning_sender
 from handlers.context import HandlerContext, Sender
 from storage import Meeting, queries
@@ -22,30 +24,74 @@ LATEST_LIMIT = 5
 NEAREST_EACH_SIDE = 2
 
 
-def find_meeting(session: Session, ctx: HandlerContext, date_text: str, command: str) -> Meeting | list[str]:
-    """The meeting on the date typed (the next one when none is typed), or the Danish answer why not."""
+@dataclass(frozen=True)
+class Chosen:
+    """The meeting a command is about, and what the reply says first about why this one."""
+
+    meeting: Meeting
+    preface: tuple[str, ...] = ()
+
+
+def find_meeting(
+    session: Session,
+    ctx: HandlerContext,
+    date_text: str,
+    command: str,
+    *,
+    body: str | None = None,
+    or_latest: bool = True,
+) -> Chosen | list[str]:
+    """The meeting (of `body`, when given) on the date typed, or the Danish answer why not. Without a
+    date: the next meeting, or when none is planned (and `or_latest`), the latest one, saying it was held."""
     today = ctx.today()
     if not date_text.strip():
-        meeting = queries.next_meeting(session, today)
-        return meeting if meeting is not None else help.no_meeting(today)
-    day = parse_danish_date(date_text, today)
-    if day is None:
+        meeting = queries.next_meeting(session, today, body=body)
+        if meeting is not None:
+            return Chosen(meeting)
+        held = queries.latest_meetings(session, 1, body=body, before=today) if or_latest else []
+        if not held:
+            return help.no_meeting(today)
+        return Chosen(held[0], (texts.meeting_held(held[0], council_asked=body is not None),))
+    wish = read_date(date_text, today)
+    if wish is None:
         return help.bad_date(date_text.strip(), command)
-    meeting = queries.meeting_on(session, day)
+    day = pick_meeting_date(wish, today, queries.meeting_dates(session, body=body))
+    if day is None:
+        return _no_meeting_for(session, wish, today, command, body)
+    meeting = queries.meeting_on(session, day, body=body)
     if meeting is not None:
-        return meeting
-    return help.no_meeting_on(day, nearest_meetings(session, day), command)
+        return Chosen(meeting)
+    return help.no_meeting_on(day, nearest_meetings(session, day, body), command)
 
 
-def nearest_meetings(session: Session, day: dt.date) -> list[Meeting]:
+def _no_meeting_for(
+    session: Session, wish: DateWish, today: dt.date, command: str, body: str | None
+) -> list[str]:
+    """No meeting in the month named, or none at all before (`seneste`) or after (`næste`) today."""
+    if wish.kind == "next":
+        return help.no_meeting(today)
+    if wish.kind == "latest":
+        return help.no_meeting_before(today)
+    month = wish.month or today.month
+    around = dt.date(wish.year or today.year, month, 1)
+    return help.no_meeting_in(month, wish.year, nearest_meetings(session, around, body), command)
+
+
+def nearest_meetings(session: Session, day: dt.date, body: str | None = None) -> list[Meeting]:
     """A couple of meetings on either side of `day`, in date order."""
-    before = queries.latest_meetings(session, NEAREST_EACH_SIDE, before=day)
-    after = queries.upcoming_meetings(session, day, limit=NEAREST_EACH_SIDE)
+    before = queries.latest_meetings(session, NEAREST_EACH_SIDE, body=body, before=day)
+    after = queries.upcoming_meetings(session, day, body=body, limit=NEAREST_EACH_SIDE)
     return [*reversed(before), *after]
 
 
 def agenda_replies(
-    session: Session, ctx: HandlerContext, meeting: Meeting, sender: Sender | None, *, edit: bool = False
+    session: Session,
+    ctx: HandlerContext,
+    meeting: Meeting,
+    sender: Sender | None,
+    *,
+    edit: bool = False,
+    preface: Sequence[str] = (),
 ) -> list[Reply]:
     """A meeting's agenda with a button per item; what concerns the sender first and marked."""
     items = queries.items_of(session, meeting)
@@ -60,28 +106,40 @@ def agenda_replies(
         for item in ordered
     ]
     return to_replies(
-        texts.agenda(meeting, items, documents, concerning),
+        [*preface, *texts.agenda(meeting, items, documents, concerning)],
         button_rows(buttons, ITEM_BUTTONS_PER_ROW),
         edit=edit,
     )
 
 
-def _agenda_of(ctx: HandlerContext, date_text: str, sender: Sender | None, command: str) -> list[Reply]:
+def _agenda_of(
+    ctx: HandlerContext,
+    date_text: str,
+    sender: Sender | None,
+    command: str,
+    *,
+    body: str | None = None,
+    or_latest: bool = True,
+) -> list[Reply]:
     with ctx.db.session() as session:
-        found = find_meeting(session, ctx, date_text, command)
-        if not isinstance(found, Meeting):
+        found = find_meeting(session, ctx, date_text, command, body=body, or_latest=or_latest)
+        if not isinstance(found, Chosen):
             return to_replies(found)
-        return agenda_replies(session, ctx, found, sender)
+        return agenda_replies(session, ctx, found.meeting, sender, preface=found.preface)
 
 
-def next_meeting(ctx: HandlerContext, args: str, sender: Sender | None = None) -> list[Reply]:
-    """/naestemoede: the next meeting from today on, with every item."""
-    return _agenda_of(ctx, "", sender, "naestemoede")
+def next_meeting(
+    ctx: HandlerContext, args: str, sender: Sender | None = None, *, body: str | None = None
+) -> list[Reply]:
+    """/naestemoede: the next meeting from today on, with every item (never one already held)."""
+    return _agenda_of(ctx, "", sender, "naestemoede", body=body, or_latest=False)
 
 
-def agenda(ctx: HandlerContext, args: str, sender: Sender | None = None) -> list[Reply]:
+def agenda(
+    ctx: HandlerContext, args: str, sender: Sender | None = None, *, body: str | None = None
+) -> list[Reply]:
     """/dagsorden [dato]: a meeting's agenda, the next one by default."""
-    return _agenda_of(ctx, args, sender, "dagsorden")
+    return _agenda_of(ctx, args, sender, "dagsorden", body=body)
 
 
 def meetings(ctx: HandlerContext, args: str, sender: Sender | None = None) -> list[Reply]:
@@ -98,15 +156,44 @@ def meetings(ctx: HandlerContext, args: str, sender: Sender | None = None) -> li
         )
 
 
-def recommendations(ctx: HandlerContext, args: str, sender: Sender | None = None) -> list[Reply]:
+def recommendations(
+    ctx: HandlerContext, args: str, sender: Sender | None = None, *, body: str | None = None
+) -> list[Reply]:
     """/indstillinger [dato]: every item's indstilling for a meeting in one overview."""
     with ctx.db.session() as session:
-        found = find_meeting(session, ctx, args, "indstillinger")
-        if not isinstance(found, Meeting):
+        found = find_meeting(session, ctx, args, "indstillinger", body=body)
+        if not isinstance(found, Chosen):
             return to_replies(found)
-        items = queries.items_of(session, found)
-        buttons = [Button(item.number, item_callback(found.id, item.number)) for item in items]
-        return to_replies(texts.recommendations(found, items), button_rows(buttons, ITEM_BUTTONS_PER_ROW))
+        meeting = found.meeting
+        items = queries.items_of(session, meeting)
+        buttons = [Button(item.number, item_callback(meeting.id, item.number)) for item in items]
+        return to_replies(
+            [*found.preface, *texts.recommendations(meeting, items)],
+            button_rows(buttons, ITEM_BUTTONS_PER_ROW),
+        )
+
+
+def decisions(
+    ctx: HandlerContext, args: str, sender: Sender | None = None, *, body: str | None = None
+) -> list[Reply]:
+    """/beslutninger [dato]: every decision of a meeting's minutes, the latest minutes by default."""
+    with ctx.db.session() as session:
+        if args.strip():
+            found = find_meeting(session, ctx, args, "beslutninger", body=body)
+            if not isinstance(found, Chosen):
+                return to_replies(found)
+            meeting = found.meeting
+        else:
+            latest = queries.latest_meeting_with_minutes(session, ctx.today(), body=body)
+            if latest is None:
+                return to_replies(texts.no_minutes_at_all())
+            meeting = latest
+        if not texts.has_minutes(queries.documents_of(session, meeting)):
+            agenda = [[Button(texts.AGENDA_BUTTON, meeting_callback(meeting.id))]]
+            return to_replies(texts.no_minutes_yet(meeting), agenda)
+        items = queries.items_of(session, meeting)
+        buttons = [Button(item.number, item_callback(meeting.id, item.number)) for item in items]
+        return to_replies(texts.decisions(meeting, items), button_rows(buttons, ITEM_BUTTONS_PER_ROW))
 
 
 def meeting_pressed(ctx: HandlerContext, meeting_id: int, sender: Sender | None = None) -> list[Reply]:

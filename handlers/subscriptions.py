@@ -21,8 +21,14 @@ def subscribe_command(ctx: HandlerContext, args: str, sender: Sender | None) -> 
 
 
 def unsubscribe_command(ctx: HandlerContext, args: str, sender: Sender | None) -> list[Reply]:
-    """/afmeld (alle abonnementer) or /afmeld ORD (ét)."""
+    """/afmeld ORD (ét abonnement), /afmeld alt (alle); a bare /afmeld (it is in the menu) asks first."""
     assert sender is not None
+    if not args.strip():
+        with ctx.db.session() as session:
+            subscriptions = subscriptions_of(session, sender.user_id)
+        if not subscriptions:
+            return to_replies(members.nothing_to_unsubscribe())
+        return to_replies(members.unsubscribe_all_question(subscriptions), members.unsubscribe_all_buttons())
     with ctx.db.session() as session:
         removed = unsubscribe(session, sender.user_id, args)
         left = subscriptions_of(session, sender.user_id)
@@ -39,6 +45,17 @@ def subscriptions_command(ctx: HandlerContext, args: str, sender: Sender | None)
     with ctx.db.session() as session:
         subscriptions = subscriptions_of(session, sender.user_id)
     return to_replies(members.subscription_list(subscriptions), members.subscription_buttons(subscriptions))
+
+
+def remove_all_pressed(ctx: HandlerContext, verdict: str, sender: Sender | None) -> list[Reply]:
+    """The answer to a bare /afmeld's question; the question is replaced by what was done."""
+    if sender is None:
+        return to_replies(help.telegram_only())
+    if verdict != "ja":
+        return to_replies(members.unsubscriptions_kept(), edit=True)
+    with ctx.db.session() as session:
+        removed = unsubscribe(session, sender.user_id, "")
+    return to_replies(members.subscription_list([], removed), edit=True)
 
 
 def remove_pressed(ctx: HandlerContext, subscription_id: int, sender: Sender | None) -> list[Reply]:

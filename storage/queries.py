@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from core.kinds import DocumentKind
 from storage.models import (
     AgendaItem,
     Appointment,
@@ -25,6 +26,11 @@ from storage.models import (
 def _meetings(body: str | None) -> Select[tuple[Meeting]]:
     query = select(Meeting).join(Meeting.body)
     return query.where(Body.name == body) if body is not None else query
+
+
+def council_names(session: Session) -> list[str]:
+    """Every body (council) with a stored meeting, by name: what a member's words may name."""
+    return list(session.scalars(select(Body.name).order_by(Body.name)))
 
 
 def next_meeting(session: Session, today: dt.date, body: str | None = None) -> Meeting | None:
@@ -54,6 +60,23 @@ def latest_meetings(
     if before is not None:
         query = query.where(Meeting.date < before)
     return list(session.scalars(query.order_by(Meeting.date.desc(), Body.name).limit(n)))
+
+
+def meeting_dates(session: Session, body: str | None = None) -> list[dt.date]:
+    """Every date a meeting is stored on, for reading a member's "marts" or "23. april" against."""
+    query = select(Meeting.date).join(Meeting.body)
+    if body is not None:
+        query = query.where(Body.name == body)
+    return sorted(set(session.scalars(query)))
+
+
+def latest_meeting_with_minutes(session: Session, today: dt.date, body: str | None = None) -> Meeting | None:
+    """The most recent meeting up to `today` whose minutes (referat) are stored."""
+    has_minutes = select(Document.id).where(
+        Document.meeting_id == Meeting.id, Document.kind == DocumentKind.REFERAT, Document.is_current
+    )
+    query = _meetings(body).where(Meeting.date <= today, has_minutes.exists())
+    return session.scalars(query.order_by(Meeting.date.desc(), Body.name).limit(1)).first()
 
 
 def meeting_on(session: Session, day: dt.date, body: str | None = None) -> Meeting | None:

@@ -102,3 +102,44 @@ def test_arrow_buttons_edit_the_item_in_place(telegram: FakeTelegram) -> None:
         lambda: any("3.3" in (e.plain_text or "") for e in telegram.edits(NEWCOMER + 1)), timeout=30
     )
     assert telegram.answered_callbacks()
+
+
+# --- the assistant (issue 12) through Telegram ---
+
+PLAIN_DANISH = [
+    ("Hvornår er næste møde?", "onsdag den 23. marts 2022 kl. 10.00"),
+    ("hvad indstilles der i punkt 3.4?", "Øget dimensionering af sygeplejerskeuddannelsen"),
+    ("hvem fremlægger punkt 4 i KD-Net?", "fremlægges af Thomas Lindberg"),
+    ("hvad blev besluttet om klimahandlingsplanen?", "klimastrategi blev vedtaget"),
+    ("sundhedsaftaler", "Jeg har søgt efter sundhedsaftaler"),
+    ("hej", "Hej"),
+    ("/dagsorden næste onsdag", "Sundhedsklynger"),
+    ("/dagsorden marts", "onsdag den 23. marts 2022"),
+    ("/beslutninger", "Referatet blev godkendt"),
+    ("/beslutninger 23. marts 2022", "er ikke kommet endnu"),
+    ("/søg FGU", "FGU"),
+    ("/punkt 3 2", "Sundhedsprofil og sundhedsaftaler"),
+]
+
+
+def test_members_ask_in_plain_danish_through_telegram(telegram: FakeTelegram) -> None:
+    for offset, (text, expected) in enumerate(PLAIN_DANISH):
+        user = 6000 + offset  # a chat of its own: Telegram allows about one message a second per chat
+        telegram.add_user(user, f"Medlem {offset}")
+        telegram.ask(user, text, timeout=30)
+        shown = " ".join(m.plain_text for m in telegram.wait_for_messages(user, 1, timeout=30))
+        assert expected in shown, (text, shown[:300])
+    assert telegram.errors() == []
+
+
+def test_a_bare_afmeld_asks_first_through_telegram(telegram: FakeTelegram) -> None:
+    user = 6100
+    telegram.add_user(user, "Asta")
+    assert "besked" in telegram.ask(user, "/abonner", timeout=30).plain_text
+    question = telegram.ask(user, "/afmeld", timeout=30)
+    assert "Skal jeg stoppe dit abonnement?" in question.plain_text
+    telegram.press_button(user, question.message_id, "Ja, stop dem alle")
+    telegram.wait_for(
+        lambda: any("er fjernet" in (e.plain_text or "") for e in telegram.edits(user)), timeout=30
+    )
+    assert "ingen abonnementer" in telegram.ask(user, "/abonnementer", timeout=30).plain_text

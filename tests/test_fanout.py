@@ -19,8 +19,7 @@ from storage import Appointment, Event, Member, Notification, Organization, Pers
 from storage.subscriptions import subscribe
 from tests.conftest import MADE_DIR
 from tests.test_storage import republished, sha
-from texts.marks import MARK
-from texts.notices import decision_differs
+from texts.marks import MARK, decision_differs
 
 Parsed = dict[str, tuple[ParsedDocument, str]]
 AGENDA = "kkr-dagsorden-2022-03-23"

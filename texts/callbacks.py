@@ -23,6 +23,7 @@ class Action(enum.StrEnum):
     PROPOSAL = "prop"  # `value` (ja / nej) on appointment proposal `id`
     FORGET = "forget"  # `value` (ja / nej) to /glemmig's question
     UNSUBSCRIBE = "unsub"  # remove subscription `id`
+    UNSUBSCRIBE_ALL = "unsuball"  # `value` (ja / nej) to a bare /afmeld's question
     PAST_APPOINTMENTS = "mine"  # the presser's own past appointments
 
 
@@ -35,6 +36,7 @@ _SHAPES = {
     Action.PROPOSAL: (2, True),
     Action.FORGET: (1, False),
     Action.UNSUBSCRIBE: (1, True),
+    Action.UNSUBSCRIBE_ALL: (1, False),
     Action.PAST_APPOINTMENTS: (1, False),
 }
 
@@ -88,6 +90,11 @@ def forget_callback(verdict: str) -> str:
 def unsubscribe_callback(subscription_id: int) -> str:
     """The "Fjern" button under /abonnementer for one subscription."""
     return _data(Action.UNSUBSCRIBE, subscription_id)
+
+
+def unsubscribe_all_callback(verdict: str) -> str:
+    """Answer a bare /afmeld's question: `ja` stops every subscription, `nej` keeps them."""
+    return _data(Action.UNSUBSCRIBE_ALL, verdict)
 
 
 def past_appointments_callback() -> str:

@@ -17,6 +17,11 @@ def danish_date(day: dt.date) -> str:
     return str(format_date(day, "EEEE 'den' d. MMMM y", locale="da"))
 
 
+def month_name(month: int) -> str:
+    """`juni`."""
+    return str(format_date(dt.date(2000, month, 1), "MMMM", locale="da"))
+
+
 def plain_date(day: dt.date) -> str:
     """`14. juni 2022`, for one-line reports (`ny dagsorden: KKR Midtjylland 14. juni 2022, …`)."""
     return str(format_date(day, "d. MMMM y", locale="da"))

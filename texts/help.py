@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from storage import AgendaItem, Meeting
-from texts.dates import danish_date
+from texts.dates import danish_date, month_name
 from texts.html import bold, esc
 from texts.meetings import EXAMPLE_DATE, echo, meeting_line
 
@@ -52,6 +52,19 @@ def bad_date(text: str, command: str) -> list[str]:
 
 def no_meeting_on(day: dt.date, nearest: Sequence[Meeting], command: str) -> list[str]:
     text = f"Der er intet møde {esc(danish_date(day))}."
+    if nearest:
+        text += "\nDe nærmeste møder:\n" + "\n".join(map(meeting_line, nearest))
+    return [text, f"Skriv fx /{command} {EXAMPLE_DATE}."]
+
+
+def no_meeting_before(today: dt.date) -> list[str]:
+    return [f"Der er ingen møder registreret før {esc(danish_date(today))}. Se /moeder."]
+
+
+def no_meeting_in(month: int, year: int | None, nearest: Sequence[Meeting], command: str) -> list[str]:
+    """No meeting in the month a member named ("juni 2022", or "marts" in any year), and the nearest ones."""
+    when = month_name(month) + (f" {year}" if year else "")
+    text = f"Der er intet møde i {esc(when)}."
     if nearest:
         text += "\nDe nærmeste møder:\n" + "\n".join(map(meeting_line, nearest))
     return [text, f"Skriv fx /{command} {EXAMPLE_DATE}."]

@@ -13,9 +13,9 @@ from collections.abc import Mapping, Sequence
 from core.kinds import DocumentKind
 from storage import AgendaItem, Document, Meeting, SearchHit
 from storage.relevance import Reason
-from texts.dates import danish_date, danish_time, short_date, when
+from texts.dates import danish_date, danish_time, plain_date, short_date, when
 from texts.html import bold, compact, esc, is_web_url, italic, link
-from texts.marks import MARK, concerns_you, concerns_you_heading
+from texts.marks import DIFFERS_MARK, MARK, concerns_you, concerns_you_heading, decision_differs
 
 EXAMPLE_DATE = "23. marts 2022"
 # the PDF a meeting links to: the first of these kinds that has a web address
@@ -97,7 +97,8 @@ def agenda(
     pdf = meeting_link(documents)
     if pdf:
         paragraphs.append(pdf)
-    paragraphs.append(f"Se et punkt med fx /punkt {esc(items[0].number)}" if items else "")
+    if items:
+        paragraphs.append(f"Se et punkt med fx /punkt {esc(items[0].number)} {esc(plain_date(meeting.date))}")
     return [p for p in paragraphs if p]
 
 
@@ -112,8 +113,9 @@ def recommendations(meeting: Meeting, items: Sequence[AgendaItem]) -> list[str]:
     return paragraphs
 
 
-def item_detail(item: AgendaItem, meeting: Meeting) -> list[str]:
-    """One item in full, but the case presentation (a button shows that)."""
+def item_detail(item: AgendaItem, meeting: Meeting, focus: str = "all") -> list[str]:
+    """One item in full, but the case presentation (a button shows that). The indstilling comes first;
+    asked who presents it (`focus` "presenter") or what was decided ("decision"), that comes first."""
     heading = [
         bold(f"{item.number} {_title(item)}"),
         esc(f"{meeting.body.name}, {danish_date(meeting.date)}"),
@@ -123,13 +125,16 @@ def item_detail(item: AgendaItem, meeting: Meeting) -> list[str]:
     if item.presenter:
         heading.append(f"Fremlægges af: {esc(' '.join(item.presenter.split()))}")
     paragraphs = ["\n".join(heading)]
+    if focus == "presenter":
+        paragraphs.insert(0, _presenter_answer(item))
+    decision = _decision_paragraph(item, meeting)
+    if focus == "decision" and decision:
+        paragraphs.append(decision)
     for label, value in (("Indstilling", item.recommendation), ("Baggrund", item.background)):
         if value:
             paragraphs.append(f"{bold(label)}\n{esc(compact(value))}")
-    if item.decision:
-        paragraphs.append(f"{bold('Beslutning')}\n{esc(compact(item.decision))}")
-    elif not has_minutes(meeting.documents):
-        paragraphs.append(italic("Der er endnu ikke et referat med beslutningen."))
+    if focus != "decision" and decision:
+        paragraphs.append(decision)
     if item.attachments:
         lines = "\n".join(f"• {esc(' '.join(a.split()))}" for a in item.attachments)
         paragraphs.append(f"{bold('Bilag')}\n{lines}")
@@ -138,6 +143,62 @@ def item_detail(item: AgendaItem, meeting: Meeting) -> list[str]:
         if lines:
             paragraphs.append(f"{bold('Links')}\n{lines}")
     return paragraphs
+
+
+def _presenter_answer(item: AgendaItem) -> str:
+    if item.presenter:
+        return f"Punkt {esc(item.number)} fremlægges af {bold(' '.join(item.presenter.split()))}."
+    return f"Dagsordenen siger ikke, hvem der fremlægger punkt {esc(item.number)}."
+
+
+def _decision_paragraph(item: AgendaItem, meeting: Meeting) -> str | None:
+    if item.decision:
+        return f"{bold('Beslutning')}\n{esc(compact(item.decision))}"
+    if not has_minutes(meeting.documents):
+        return italic("Der er endnu ikke et referat med beslutningen.")
+    return None
+
+
+def decisions(meeting: Meeting, items: Sequence[AgendaItem]) -> list[str]:
+    """/beslutninger: every item's decision from the minutes, those departing from the indstilling marked."""
+    differing = [item for item in items if decision_differs(item.recommendation, item.decision)]
+    heading = f"{meeting_heading(meeting)}\n{bold('Beslutninger')}"
+    if differing:
+        heading += f"\n{DIFFERS_MARK} = beslutningen afviger fra indstillingen ({len(differing)})"
+    paragraphs = [heading]
+    for item in items:
+        mark = f"{DIFFERS_MARK} " if item in differing else ""
+        text = esc(compact(item.decision)) if item.decision else italic("Ingen beslutning i referatet.")
+        paragraphs.append(f"{mark}{bold(f'{item.number} {_title(item)}')}\n{text}")
+    return paragraphs
+
+
+def no_minutes_yet(meeting: Meeting) -> list[str]:
+    """/beslutninger for a meeting whose minutes are not in yet: say so, the agenda is a button away."""
+    return [
+        f"Referatet fra mødet {esc(danish_date(meeting.date))} ({esc(meeting.body.name)}) er ikke kommet "
+        "endnu, så der er ingen beslutninger at vise. Dagsordenen kan du se her:"
+    ]
+
+
+def no_minutes_at_all() -> list[str]:
+    return ["Der er ingen referater endnu. Se /naestemoede eller /moeder."]
+
+
+AGENDA_BUTTON = "Se dagsordenen"
+
+
+def meeting_held(meeting: Meeting, *, council_asked: bool = False) -> str:
+    """Before a meeting shown because no later one is known (of the council asked about)."""
+    if council_asked:
+        return (
+            f"{esc(meeting.body.name)} har ingen kommende møder. Mødet {esc(danish_date(meeting.date))} "
+            "er holdt; her er det:"
+        )
+    return (
+        f"Der er ingen kommende møder. Mødet {esc(danish_date(meeting.date))} ({esc(meeting.body.name)}) "
+        "er holdt; her er det:"
+    )
 
 
 def case_presentation(item: AgendaItem, meeting: Meeting) -> list[str]:

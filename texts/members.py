@@ -13,6 +13,7 @@ from texts.callbacks import (
     forget_callback,
     past_appointments_callback,
     proposal_callback,
+    unsubscribe_all_callback,
     unsubscribe_callback,
 )
 from texts.dates import danish_date, danish_time, short_date
@@ -286,3 +287,28 @@ def not_subscribed(words: str) -> list[str]:
 
 def nothing_left() -> list[str]:
     return ["Du abonnerer ikke længere på noget. Skriv /abonner for at starte igen."]
+
+
+def unsubscribe_all_question(subscriptions: Sequence[Subscription]) -> list[str]:
+    """A bare /afmeld: which subscriptions would stop, before anything does."""
+    count = len(subscriptions)
+    what = "dit abonnement" if count == 1 else f"alle dine {count} abonnementer"
+    lines = "\n".join(f"• {_quoted(s, capitalized=True)}" for s in subscriptions)
+    return [f"Skal jeg stoppe {what}?\n{lines}", "Vil du kun stoppe ét, så skriv fx /afmeld klima."]
+
+
+def unsubscribe_all_buttons() -> list[list[Button]]:
+    return [
+        [
+            Button("Ja, stop dem alle", unsubscribe_all_callback("ja")),
+            Button("Nej", unsubscribe_all_callback("nej")),
+        ]
+    ]
+
+
+def nothing_to_unsubscribe() -> list[str]:
+    return ["Du har ingen abonnementer. Skriv fx /abonner klima, /abonner mine eller /abonner."]
+
+
+def unsubscriptions_kept() -> list[str]:
+    return ["Godt, dine abonnementer er som før. Se dem med /abonnementer."]

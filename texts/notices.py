@@ -8,7 +8,6 @@ outbox as Telegram's JSON.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -17,21 +16,12 @@ from storage.models import AgendaItem, ItemChange, Meeting
 from storage.relevance import Reason
 from texts.callbacks import meeting_callback
 from texts.html import MESSAGE_MAX_CHARS, bold, compact, esc, italic
-from texts.marks import MARK, NAMES_YOU
+from texts.marks import DIFFERS_MARK, MARK, NAMES_YOU, decision_differs
 from texts.meetings import meeting_heading
 from texts.replies import Button, keyboard_json
 
-DIFFERS_MARK = "⚠️"
 EXCERPT_MAX_CHARS = 280  # a decision or recommendation in a notice: enough to see its gist
 ROOM_FOR_TAIL = 80  # kept free for "… og N punkter mere"
-
-# Words that say a decision did not simply follow the recommendation (indstilling).
-DEVIATION_RE = re.compile(
-    r"\b(?:ikke\s+(?:godkend\w*|vedt\w*|tiltr\w*|tilslut\w*|fulgt)|blev\s+ikke|udsat\w*|udsæt\w*|"
-    r"afvist\w*|afvis\w*|forkast\w*|tilbagesend\w*|med\s+(?:den|de|følgende)\s+ændring\w*|"
-    r"med\s+ændring\w*|med\s+bemærkning\w*|i\s+stedet|trukket|taget\s+af\s+dagsordenen)\b",
-    re.IGNORECASE,
-)
 
 Marks = Mapping[int, Sequence[str]]  # item id -> why it matters to the member
 
@@ -44,14 +34,6 @@ def keyword_mark(keyword: str) -> str:
 def appointment_mark(reason: Reason) -> str:
     """Why an item is in a `/abonner mine` notice: `nævner dig`, `vedrører Uddannelsesstyregruppen`."""
     return NAMES_YOU if reason is None else f"vedrører {reason}"
-
-
-def decision_differs(recommendation: str | None, decision: str | None) -> bool:
-    """Whether the minutes record something other than the recommendation: a decision that was
-    postponed, rejected, changed or not followed. Plain approvals and noted orientations are not."""
-    if not recommendation or not decision:
-        return False
-    return DEVIATION_RE.search(" ".join(decision.split())) is not None
 
 
 def meeting_button(meeting: Meeting, label: str = "Åbn dagsordenen") -> list[list[dict[str, Any]]]:
