@@ -2,8 +2,14 @@
 
 The user's words are reduced to plain `\\w+` tokens (storage.words) and handed over as bound
 parameters: on SQLite each stem is quoted inside the MATCH expression, on PostgreSQL the tokens go
-through to_tsquery joined by `&`. Longer words also find the compounds they begin. Nothing the
-user types is ever part of the SQL or of FTS5 syntax.
+through to_tsquery joined by `&`. Nothing the user types is ever part of the SQL or of FTS5 syntax.
+
+Words of 4+ letters also find the compounds they begin ("klima": "klimahandlingsplan") and, through
+the compound parts the index holds (storage.words), the compounds they stand in ("aftale":
+"sundhedsaftaler"). Exact hits come first: a search first asks for the words (FTS5 columns title
+and body, PostgreSQL `search_vector`), ranked as before, and only when those leave places free asks
+again with the compound parts too, for rows not found yet. Within each, among equal ranks, newer first
+(SQLite ranks the compound hits by bm25, PostgreSQL takes them newest first).
 """
 
 from __future__ import annotations
@@ -12,24 +18,34 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlalchemy import select, text
+from sqlalchemy import TextClause, select, text
 from sqlalchemy.orm import Session, joinedload
 
 from storage.models import AgendaItem, Document, DocumentPage, Meeting
-from storage.words import fts5_query, query_terms, snippet, stem, tsquery_text
+from storage.search_index import ITEM_WORD_COLUMNS, PAGE_WORD_COLUMNS
+from storage.words import (
+    compound_tsquery_text,
+    finds_compounds,
+    fts5_query,
+    query_terms,
+    snippet,
+    stem,
+    tsquery_text,
+)
 
 BILAG_SLOTS = 3  # bilag pages kept among the hits even when items alone would fill them
 SNIPPET_FIELDS = ("recommendation", "decision", "background", "case_presentation")
 
 # Only current rows are indexed (storage.search_index), so these need no join; among equal ranks the
-# newer row comes first.
+# newer row comes first. bm25 weighs the FTS5 columns in their order: title, body, title_parts,
+# body_parts (pages: body, body_parts).
 _SQLITE_ITEMS = text(
     "SELECT rowid FROM agenda_item_fts WHERE agenda_item_fts MATCH :query "
-    "ORDER BY bm25(agenda_item_fts, 4.0, 1.0), rowid DESC LIMIT :limit"
+    "ORDER BY bm25(agenda_item_fts, 4.0, 1.0, 2.0, 0.5), rowid DESC LIMIT :limit"
 )
 _SQLITE_PAGES = text(
     "SELECT rowid FROM document_page_fts WHERE document_page_fts MATCH :query "
-    "ORDER BY bm25(document_page_fts), rowid DESC LIMIT :limit"
+    "ORDER BY bm25(document_page_fts, 1.0, 0.5), rowid DESC LIMIT :limit"
 )
 _PG_ITEMS = text(
     "SELECT agenda_item.id FROM agenda_item, to_tsquery('danish', :query) AS q "
@@ -40,6 +56,16 @@ _PG_PAGES = text(
     "SELECT document_page.id FROM document_page, to_tsquery('danish', :query) AS q "
     "WHERE document_page.search_vector @@ q "
     "ORDER BY ts_rank(document_page.search_vector, q) DESC, document_page.id DESC LIMIT :limit"
+)
+# The compound hits on PostgreSQL come newest first: ranking them would read the compound vector of
+# every row that matches, and a word common inside compounds ("aftal") matches most of them.
+_PG_ITEMS_COMPOUND = text(
+    "SELECT id FROM agenda_item WHERE compound_search_vector @@ to_tsquery('simple', :query) "
+    "ORDER BY id DESC LIMIT :limit"
+)
+_PG_PAGES_COMPOUND = text(
+    "SELECT id FROM document_page WHERE compound_search_vector @@ to_tsquery('simple', :query) "
+    "ORDER BY id DESC LIMIT :limit"
 )
 
 
@@ -66,16 +92,35 @@ def search(session: Session, words: str, limit: int = 10) -> list[SearchHit]:
     if not terms or limit <= 0:
         return []
     if session.get_bind().dialect.name == "sqlite":
-        query, items_sql, pages_sql = fts5_query(terms), _SQLITE_ITEMS, _SQLITE_PAGES
+        anywhere = fts5_query(terms)
+        items = (_SQLITE_ITEMS, fts5_query(terms, ITEM_WORD_COLUMNS)), (_SQLITE_ITEMS, anywhere)
+        pages = (_SQLITE_PAGES, fts5_query(terms, PAGE_WORD_COLUMNS)), (_SQLITE_PAGES, anywhere)
     else:
-        query, items_sql, pages_sql = tsquery_text(terms), _PG_ITEMS, _PG_PAGES
-    item_ids = list(session.scalars(items_sql, {"query": query, "limit": limit}))
-    page_ids = list(session.scalars(pages_sql, {"query": query, "limit": limit}))
+        exact, inside = tsquery_text(terms), compound_tsquery_text(terms)
+        items = (_PG_ITEMS, exact), (_PG_ITEMS_COMPOUND, inside)
+        pages = (_PG_PAGES, exact), (_PG_PAGES_COMPOUND, inside)
+    compounds = finds_compounds(terms)
+    item_ids = _ranked_ids(session, items[0], items[1] if compounds else None, limit)
+    page_ids = _ranked_ids(session, pages[0], pages[1] if compounds else None, limit)
     bilag_count = min(len(page_ids), max(limit - len(item_ids), min(BILAG_SLOTS, limit)))
     stems = frozenset(stem(term) for term in terms)
     return _item_hits(session, item_ids[: limit - bilag_count], stems) + _page_hits(
         session, page_ids[:bilag_count], stems
     )
+
+
+Lookup = tuple[TextClause, str]  # a statement and the query bound to it
+
+
+def _ranked_ids(session: Session, exact: Lookup, compound: Lookup | None, limit: int) -> list[int]:
+    """The exact hits, then, while places are free and some word can stand inside compounds, the
+    compound hits not already found."""
+    ids = list(session.scalars(exact[0], {"query": exact[1], "limit": limit}))
+    if len(ids) == limit or compound is None:
+        return ids
+    found = set(ids)
+    more = session.scalars(compound[0], {"query": compound[1], "limit": limit + len(ids)})
+    return (ids + [i for i in more if i not in found])[:limit]
 
 
 def _item_hits(session: Session, ids: list[int], stems: frozenset[str]) -> list[SearchHit]:

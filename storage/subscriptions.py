@@ -1,7 +1,8 @@
 """What members follow: everything, a body, a keyword or their own appointments (`/abonner`).
 
 Keywords are stored as the user's lower-case words and matched by their Danish stems, the way
-search matches them (storage.words), so `/abonner klimaet` also hears about `klimahandlingsplan`.
+search matches them (storage.words), so `/abonner klimaet` also hears about `klimahandlingsplan`
+and `/abonner aftale` about `sundhedsaftaler`.
 Two spellings with the same stems are one subscription.
 """
 

@@ -10,14 +10,24 @@ import pytest
 from sqlalchemy import select
 
 import storage
+from delivery.fanout import fan_out
 from fake_bot_api import FakeTelegram
 from handlers.commands import answer, answer_callback, menu
 from handlers.context import HandlerContext, Sender
 from parsing import ParsedDocument
-from storage import Member, Person, Subscription, store_document
-from storage.subscriptions import SubscribeOutcome, subscribe, subscriptions_of, unsubscribe, unsubscribe_id
+from storage import AgendaItem, Member, Notification, Person, Subscription, search, store_document
+from storage.search_index import item_body
+from storage.subscriptions import (
+    SubscribeOutcome,
+    keyword_matches,
+    subscribe,
+    subscriptions_of,
+    unsubscribe,
+    unsubscribe_id,
+)
 from tests.bot_process import running_bot
 from texts.html import plain_text
+from texts.marks import MARK
 
 Parsed = dict[str, tuple[ParsedDocument, str]]
 MEMBER, OTHER = Sender(101, 101, "Mette"), Sender(202, 202, "Ole")
@@ -205,3 +215,35 @@ def test_alt_means_everything(database: storage.Database) -> None:
     assert "klima er fjernet." in plain_text(reply.html) and "• Alt nyt" in plain_text(reply.html)
     assert "ikke længere på noget" in text_of(answer(ctx, "/afmeld alt", MEMBER))
     assert followed(database, MEMBER) == []
+
+
+# --- keywords inside compounds, the way search finds them ---
+
+
+def test_a_keyword_hears_of_the_compounds_it_ends(database: storage.Database, parsed_pdfs: Parsed) -> None:
+    follow(database, MEMBER, "aftale")
+    parsed, digest = parsed_pdfs["kkr-dagsorden-2022-03-23"]
+    with database.session() as session:
+        store_document(session, parsed, sha256=digest)
+    fan_out(database, now=dt.datetime(2022, 3, 16, 9, 0))
+    with database.session() as session:
+        [notice] = session.scalars(select(Notification))
+    # 3.2 "Sundhedsprofil og sundhedsaftaler" says "sundhedsaftale…" only, never "aftale" on its own
+    assert f"{MARK} <b>3.2</b> Sundhedsprofil og sundhedsaftaler <i>(«aftale»)</i>" in notice.text
+
+
+@pytest.mark.parametrize(
+    "keyword", ["aftale", "udvalg", "samarbejdsudvalget", "klynger", "kl", "it", "aftale kl"]
+)
+def test_a_keyword_matches_the_items_search_finds(
+    database: storage.Database, parsed_pdfs: Parsed, keyword: str
+) -> None:
+    for name in ("kkr-dagsorden-2022-03-23", "kdnet-referat-2021-08-20"):
+        parsed, digest = parsed_pdfs[name]
+        with database.session() as session:
+            store_document(session, parsed, sha256=digest)
+    with database.session() as session:
+        items = session.scalars(select(AgendaItem).where(AgendaItem.is_current)).all()
+        heard = {item.id for item in items if keyword_matches(keyword, [item.title, item_body(item)])}
+        found = {hit.item_id for hit in search(session, keyword, limit=1000) if hit.kind == "item"}
+    assert heard and heard == found
