@@ -100,9 +100,13 @@ def _clean_organization(text: str) -> str:
     return org[:1].upper() + org[1:]
 
 
+MARKUP_RE = re.compile(r"^\s*(?:#|-|\./\.)\s+")  # the line markup of parsing.model
+
+
 def sentences(text: str) -> Iterator[str]:
-    """The sentences of a text; a line break ends one, as in a list."""
+    """The sentences of a text, without the line markup; a line break ends one, as in a list."""
     for line in text.splitlines():
+        line = MARKUP_RE.sub("", line)
         yield from (part.strip() for part in re.split(r"(?<=[.!?])\s+(?=[A-ZÆØÅ])", line) if part.strip())
 
 

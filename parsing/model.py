@@ -2,6 +2,22 @@
 
 Frozen dataclasses so that a parsed document can be handed around, compared and hashed
 without anyone changing it on the way to storage.
+
+Text fields (an item's background, recommendation, case_presentation and decision, a section's
+text) are plain text with one block per line, in this small line markup:
+
+- `# Tilsynet med almene boliger`: a sub-heading (a short bold line, or a short line with white
+  space above it and a paragraph below it);
+- `- Flere fuldtidsstillinger`: a list entry; two spaces before the `-` for each level of nesting
+  beyond the first (`- a`, `  - b`, `    - c`), the level read from the entries' indentation
+  against each other (at the same indentation, another bullet than the entry above, as Word's
+  `o` under `-`, is one level deeper). The PDF's bullet glyph is dropped; a numbered or lettered
+  entry keeps its number after the dash: `- 1. Adgang til …`, `- a) …`;
+- `./. Handlingsplan for …`: a bilag reference, KL's mark kept, the title whole (the title is also
+  in `attachments`, without the mark);
+- any other line is one paragraph, its line wraps and hyphenation undone.
+
+Plain lines never begin with `# `, `- ` or `./. ` unless the PDF's text itself does.
 """
 
 from __future__ import annotations

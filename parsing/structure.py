@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from parsing.layout import Line, Link
 from parsing.model import ParsedItem, ParsedSection
-from parsing.text import Spacing, follows_without_gap, join_words, lines_to_text, urls_in_text
+from parsing.text import Spacing, Vocabulary, attachment_titles, join_words, lines_to_text, urls_in_text
 
 HEADING_RE = re.compile(r"^(\d{1,2})\.(?:(\d{1,2})\.?)?\s+(\S.*)$")
 DOT_LEADER_RE = re.compile(r"(?:\.\s?){4,}\s*\d+\s*$|…\s*\d+\s*$")
@@ -27,7 +27,6 @@ PART_FIELDS = {
     "Beslutning": "decision",
     "Referat": "decision",
 }
-ATTACHMENT_RE = re.compile(r"^\./\.+\s*(.*)$")
 PRESENTER_RE = re.compile(r"^(.*\S)\s+v\.\s+(\S.*)$")
 RECOMMENDATION_START = ("Det indstilles", "Indstilling:")
 
@@ -130,41 +129,13 @@ def _heading_title(block: _Block) -> str:
     return join_words([m[3], *texts[1:]])
 
 
-def _attachments(lines: Sequence[Line]) -> list[str]:
-    """Titles marked `./.`: the rest of the line and lines that follow it without a gap."""
-    found: list[str] = []
-    for i, line in enumerate(lines):
-        m = ATTACHMENT_RE.match(line.text)
-        if not m:
-            continue
-        parts = [m[1]]
-        previous = line
-        for nxt in lines[i + 1 :]:
-            if not _continues_attachment(previous, nxt):
-                break
-            parts.append(nxt.text)
-            previous = nxt
-        title = join_words(parts).strip().strip("*_").strip()
-        if title:
-            found.append(title)
-    return found
-
-
-def _continues_attachment(previous: Line, line: Line) -> bool:
-    return (
-        follows_without_gap(previous, line)
-        and previous.same_style(line)
-        and not ATTACHMENT_RE.match(line.text)
-        and not is_part_heading(line)
-    )
-
-
 class _ItemBuilder:
     """Splits one item's content lines into its parts."""
 
-    def __init__(self, block: _Block, spacing: Spacing) -> None:
+    def __init__(self, block: _Block, spacing: Spacing, vocabulary: Vocabulary) -> None:
         self.block = block
         self.spacing = spacing
+        self.vocabulary = vocabulary
 
     def build(self, links: Sequence[Link]) -> ParsedItem:
         content = list(self.block.content)
@@ -193,7 +164,8 @@ class _ItemBuilder:
                 parts["recommendation"] = preamble
             else:
                 parts.setdefault("background", [])[:0] = preamble
-        texts = {name: lines_to_text(part, self.spacing) for name, part in parts.items()}
+        texts = {name: lines_to_text(part, self.spacing, self.vocabulary) for name, part in parts.items()}
+        text_lines = [ln for ln in content if not is_part_heading(ln)]
         title = _heading_title(self.block)
         presenter = None
         if m := PRESENTER_RE.match(title):
@@ -208,7 +180,7 @@ class _ItemBuilder:
             recommendation=texts.get("recommendation"),
             case_presentation=texts.get("case_presentation"),
             decision=texts.get("decision"),
-            attachments=tuple(_attachments(content)),
+            attachments=tuple(attachment_titles(text_lines, self.spacing)),
             links=tuple(_links(self.block, texts.values(), links)),
         )
 
@@ -240,16 +212,17 @@ def parse_structure(
     top_level_items: bool,
 ) -> tuple[list[ParsedSection], list[ParsedItem]]:
     """Sections and items under the `headings` (from find_headings); lines before the first are ignored."""
-    spacing = Spacing.of([ln for ln in lines if abs(ln.size - body_size) < 0.6])
+    body = [ln for ln in lines if abs(ln.size - body_size) < 0.6]
+    spacing, vocabulary = Spacing.of(body), Vocabulary.of(body)
     blocks = _blocks(lines, headings, top_level_items)
     sections: list[ParsedSection] = []
     items: list[ParsedItem] = []
     for index, block in enumerate(blocks):
         if block.is_item:
-            items.append(_ItemBuilder(block, spacing).build(links))
+            items.append(_ItemBuilder(block, spacing, vocabulary).build(links))
         else:
             has_items = index + 1 < len(blocks) and blocks[index + 1].is_item
-            text = None if has_items else lines_to_text(block.content, spacing)
+            text = None if has_items else lines_to_text(block.content, spacing, vocabulary)
             sections.append(
                 ParsedSection(
                     number=block.number, title=_heading_title(block), text=text, page=block.heading[0].page

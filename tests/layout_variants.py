@@ -3,6 +3,10 @@
 KL's real documents vary: other fonts and sizes, reflowed paragraphs, no front page or no
 contents. This typesets the same content with reportlab in a chosen style and returns the PDF
 together with the JSON the parser must produce for it (page numbers as they fell in this layout).
+
+Text fields may carry the line markup of parsing.model: `# ` lines are set as bold sub-headings,
+`- ` entries (two more spaces per level) as bullets with a hanging indent, in the style's glyph
+for their level, and `./. ` lines as bilag references.
 """
 
 from __future__ import annotations
@@ -19,7 +23,9 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import BaseDocTemplate, Frame, PageBreak, PageTemplate, Paragraph, Spacer
 
-LIST_START = re.compile(r"^(?:[-–•]\s|\./\.|\d{1,2}\.\s)")
+ENTRY_RE = re.compile(
+    r"^(?P<indent> *)(?:[-–•]\s+(?P<number>\d{1,2}[.)]\s+)?|(?P<plain>\d{1,2}\.\s))(?P<text>.*)$"
+)
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,7 @@ class Style:
     front_page: bool = True
     contents: bool = True
     header: bool = True
+    bullets: tuple[str, str] = ("•", "–")  # the glyph of a first- and a second-level entry
 
 
 class _Doc(BaseDocTemplate):
@@ -58,22 +65,72 @@ class _Doc(BaseDocTemplate):
             self.heading_pages.setdefault(key, self.page)
 
 
-def _paragraphs(text: str | None) -> list[str]:
-    """The document's lines joined into paragraphs; bullets and `./.` lines stay on their own."""
-    paragraphs: list[str] = []
-    for line in (text or "").split("\n"):
-        line = line.strip()
+@dataclass(frozen=True)
+class _Block:
+    """One paragraph to typeset: a sub-heading, a list entry (its level and number), a `./.` or text."""
+
+    kind: str  # "heading", "entry", "attachment", "text"
+    text: str
+    level: int = 0
+    number: str | None = None
+
+
+def _paragraphs(text: str | None) -> list[_Block]:
+    """The text's lines as paragraphs: headings, entries and `./.` lines on their own, other lines
+    reflowed into the paragraph above them (a hyphen broken over lines joined again)."""
+    blocks: list[_Block] = []
+    for raw in (text or "").split("\n"):
+        line = raw.strip()
         if not line:
             continue
-        if not paragraphs or LIST_START.match(line) or paragraphs[-1].startswith("./."):
-            paragraphs.append(line)
-        elif paragraphs[-1].endswith("-") and line[:1].islower():
-            paragraphs[-1] = paragraphs[-1][:-1] + line
-        elif paragraphs[-1].endswith("-") and paragraphs[-1].rsplit(" ", 1)[-1].startswith("http"):
-            paragraphs[-1] += line  # a URL broken at one of its hyphens
+        entry = ENTRY_RE.match(raw.rstrip())
+        last = blocks[-1] if blocks else None
+        if line.startswith("# "):
+            blocks.append(_Block("heading", line[2:]))
+        elif line.startswith("./."):
+            blocks.append(_Block("attachment", line))
+        elif entry:
+            number = (entry["number"] or entry["plain"] or "").strip() or None
+            blocks.append(_Block("entry", entry["text"], len(entry["indent"]) // 2, number))
+        elif last is None or last.kind in ("heading", "attachment"):
+            blocks.append(_Block("text", line))
+        elif last.text.endswith("-") and line[:1].islower():
+            blocks[-1] = replace(last, text=last.text[:-1] + line)
+        elif last.text.endswith("-") and last.text.rsplit(" ", 1)[-1].startswith("http"):
+            blocks[-1] = replace(last, text=last.text + line)  # a URL broken at one of its hyphens
         else:
-            paragraphs[-1] += " " + line
-    return paragraphs
+            blocks[-1] = replace(last, text=f"{last.text} {line}")
+    return blocks
+
+
+def _block_styles(style: Style, body: ParagraphStyle) -> dict[str, Any]:
+    """Paragraph styles for sub-headings and for entries at the first and second level."""
+    hang = style.body * 1.5
+    return {
+        "heading": ParagraphStyle("sub", parent=body, fontName=style.bold, spaceBefore=style.body * 0.4,
+                                  spaceAfter=2),
+        "entry": [
+            ParagraphStyle(f"entry{level}", parent=body, spaceAfter=style.body * 0.2,
+                           bulletIndent=level * hang * 1.4, leftIndent=level * hang * 1.4 + hang)
+            for level in range(2)
+        ],
+    }  # fmt: skip
+
+
+def _block_flowable(block: _Block, body: ParagraphStyle, styles: dict[str, Any], style: Style) -> Paragraph:
+    if block.kind == "heading":
+        return _para(escape(block.text), styles["heading"])
+    if block.kind == "entry":
+        level = min(block.level, 1)
+        paragraph = Paragraph(
+            escape(block.text), styles["entry"][level], bulletText=block.number or style.bullets[level]
+        )
+        return paragraph
+    return _para(escape(block.text), body)
+
+
+def _attachment(block: _Block) -> str | None:
+    return re.sub(r"^\./\.+\s*", "", block.text).strip("* ") if block.kind == "attachment" else None
 
 
 def _para(text: str, style: ParagraphStyle, key: str | None = None) -> Paragraph:
@@ -128,10 +185,11 @@ def render(meeting: dict[str, Any], style: Style) -> tuple[bytes, dict[str, Any]
         items_by_section.setdefault(item["number"].split(".")[0], []).append(item)
     for section in meeting["sections"]:
         story.append(_para(f"{section['number']}. {escape(section['title'])}", s["section"]))
-        for paragraph in _paragraphs(section.get("text")):
-            story.append(_para(escape(paragraph), s["body"]))
+        blocks = _block_styles(style, s["body"])
+        for block in _paragraphs(section.get("text")):
+            story.append(_block_flowable(block, s["body"], blocks, style))
         for item in items_by_section.get(section["number"], []):
-            story += _item_story(item, s)
+            story += _item_story(item, s, style)
         story.append(PageBreak())
     header = f"{meeting['body']} | {date:%d-%m-%Y}"
     buffer = io.BytesIO()
@@ -143,7 +201,7 @@ def render(meeting: dict[str, Any], style: Style) -> tuple[bytes, dict[str, Any]
     return buffer.getvalue(), want
 
 
-def _item_story(item: dict[str, Any], s: dict[str, ParagraphStyle]) -> list[Any]:
+def _item_story(item: dict[str, Any], s: dict[str, ParagraphStyle], style: Style) -> list[Any]:
     """An item's heading, case line and parts; its expected attachments become whole `./.` paragraphs."""
     story: list[Any] = [_para(f"{item['number']}. {escape(item['title'])}", s["item"], key=item["number"])]
     if item["case_number"]:
@@ -157,22 +215,24 @@ def _item_story(item: dict[str, Any], s: dict[str, ParagraphStyle]) -> list[Any]
     written = " ".join(item[field] or "" for field, _ in parts).replace("-\n", "-")
     annotation_links = [u for u in item["links"] if u not in written]
     item["attachments"] = []
+    styles = _block_styles(style, s["body"])
     for field, label in parts:
-        paragraphs = _paragraphs(item[field])
-        if not paragraphs:
+        blocks = _paragraphs(item[field])
+        if not blocks:
             continue
         story.append(_para(label, s["part"]))
-        for paragraph in paragraphs:
-            markup = escape(paragraph)
-            if paragraph.startswith("./."):
-                item["attachments"].append(re.sub(r"^\./\.+\s*", "", paragraph).strip("* "))
-            words = markup.split(" ")
-            if annotation_links and len(words) > len(annotation_links):
+        for block in blocks:
+            if (title := _attachment(block)) is not None:
+                item["attachments"].append(title)
+            words = block.text.split(" ")
+            if block.kind == "text" and annotation_links and len(words) > len(annotation_links):
+                words = [escape(w) for w in words]
                 for k, url in enumerate(annotation_links, start=1):  # the last words become links
                     words[-k] = f'<a href="{escape(url)}">{words[-k]}</a>'
-                markup = " ".join(words)
+                story.append(_para(" ".join(words), s["body"]))
                 annotation_links = []
-            story.append(_para(markup, s["body"]))
+                continue
+            story.append(_block_flowable(block, s["body"], styles, style))
     return story
 
 
@@ -202,17 +262,18 @@ def render_kdnet(meeting: dict[str, Any], style: Style) -> tuple[bytes, dict[str
         if item["presenter"]:
             title += f" v. {escape(item['presenter'])}"
         story.append(_para(title, heading, key=item["number"]))
-        for paragraph in _paragraphs(item["recommendation"]):
-            story.append(_para(escape(paragraph), italic))
+        for block in _paragraphs(item["recommendation"]):
+            story.append(_block_flowable(block, italic, _block_styles(style, italic), style))
         item["attachments"] = []
+        styles = _block_styles(style, body)
         for field, label in (("decision", "Referat"), ("case_presentation", "Sagsfremstilling")):
-            paragraphs = _paragraphs(item[field])
-            if paragraphs:
+            blocks = _paragraphs(item[field])
+            if blocks:
                 story.append(_para(label, bold))
-            for paragraph in paragraphs:
-                if paragraph.startswith("./."):
-                    item["attachments"].append(re.sub(r"^\./\.+\s*", "", paragraph).strip("* "))
-                story.append(_para(escape(paragraph), body))
+            for block in blocks:
+                if (title := _attachment(block)) is not None:
+                    item["attachments"].append(title)
+                story.append(_block_flowable(block, body, styles, style))
     buffer = io.BytesIO()
     doc = _Doc(buffer, replace(style, header=False), "")
     doc.build(story)

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.dates import find_date, find_time_range, parse_danish_date
-from parsing import ParsedDocument, ParseError, parse_document
+from parsing import ParsedDocument, ParsedItem, ParseError, parse_document
 from parsing.text import join_pair, urls_in_text
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -87,6 +87,77 @@ def test_text_is_reflowed_with_hyphenation_joined() -> None:
     assert "foråret 2021" in text and "for-\nåret" not in text
     assert "REACT-EU-midlerne" in text
     assert "\n- Etablering af test- og demonstrationscentret" in text  # a bullet keeps its own line
+
+
+def item_of(name: str, number: str) -> ParsedItem:
+    return next(i for i in parsed(name).items if i.number == number)
+
+
+def test_sub_headings_are_marked_and_no_longer_run_into_the_paragraph_below() -> None:
+    presentation = item_of("kkr-dagsorden-2022-03-23", "3.1").case_presentation or ""
+    assert presentation.startswith(
+        "# Formålet med sundhedsklyngerne og behovet for en sundhedsreform\nSundhedsvæsenet står over for"
+    )
+    rammeaftale = item_of("kkr-dagsorden-2022-03-23", "3.5").case_presentation or ""
+    assert "/rammeaftale-2021-22/\n# Processen\nProcessen for udarbejdelse" in rammeaftale
+    assert "# Uddannelsesstyregruppen\n" in (item_of("kdnet-referat-2021-08-20", "8").case_presentation or "")
+    assert "# Proces\n" in (item_of("kkr-referat-2021-04-23-word", "3.3").case_presentation or "")
+
+
+def test_nested_bullets_keep_their_level_and_lose_their_glyph() -> None:
+    for name in ("kkr-dagsorden-2022-03-23", "kkr-tillaegsdagsorden-2022-03-23"):
+        pdf = FIXTURES / ("made" if "tillaeg" in name else "pdf") / f"{name}.pdf"
+        item = next(i for i in parse_document(pdf.read_bytes()).items if i.number == "4.1")
+        lines = (item.case_presentation or "").splitlines()
+        start = next(k for k, ln in enumerate(lines) if ln.startswith("- Skal bidrage"))
+        assert lines[start + 1 : start + 6] == [
+            "  - fødevarer og bioressourcer",
+            "  - energi- og miljøteknologi, herunder vandteknologi",
+            "  - digitalisering, automatisering og avanceret produktion",
+            "  - turisme/Erhvervsturisme",
+            "  - øvrige, fx sundhedsinnovation, IT, kreative erhverv m.fl .",
+        ]
+    pejlemaerker = item_of("kkr-referat-2021-04-23", "3.1").case_presentation or ""
+    assert (
+        "\n- 3. Genopretningen af økonomien skal skabe muligheder for virksomheder – også produktions"
+        in pejlemaerker
+    )
+
+
+@pytest.mark.parametrize("name", ["kkr-referat-2021-04-23", "kkr-referat-2021-04-23-word"])
+def test_no_paragraph_break_where_the_pdf_only_wrapped_a_line(name: str) -> None:
+    assert item_of(name, "1.1").background == (
+        "KKR Midtjylland holdt møde den 1. februar 2021. Referatet blev udsendt den "
+        "5. februar 2021 og kan ses her."
+    )
+    assert "Midtjylland den 17. juni 2020, blev det besluttet" in (item_of(name, "3.2").background or "")
+    assert "i rammeaftalen - herunder brugen af" in (item_of(name, "3.3").case_presentation or "")
+    kdnet = item_of("kdnet-referat-2021-08-20", "5").case_presentation or ""
+    assert "kan vælge en SSH eller en SSA-uddannelse" in kdnet  # over the white space where a page broke
+
+
+def test_bilag_marks_stand_on_their_own_line_with_the_whole_title() -> None:
+    sosu = item_of("kkr-referat-2021-04-23", "3.6")
+    assert sosu.attachments[0].endswith("samt frafald på SOSU-uddannelserne.")
+    assert f"\n./. {sosu.attachments[0]}\n" in (sosu.case_presentation or "")
+    assert item_of("kkr-referat-2021-04-23", "3.3").attachments == (
+        "Rammeaftale for KKR Midtjylland omkring danskuddannelse til voksne udlændinge",
+    )
+    midttrafik = item_of("kkr-referat-2021-04-23", "3.4").case_presentation or ""
+    assert "\n./. Præsentation af indtægtsfordelingsmodellen\n" in midttrafik and "./.." not in midttrafik
+    evaluation = item_of("kdnet-referat-2021-08-20", "7").case_presentation or ""
+    assert evaluation.endswith("./. Tids- og procesplan frem mod næste valgperiode\n"
+                               "./. Opsamling på spørgeskema om valgperioden 2018-2022")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "name", ["kkr-referat-2021-04-23", "kkr-referat-2021-04-23-word", "kdnet-referat-2021-08-20"]
+)
+def test_decisions_stay_apart_from_the_case_presentation(name: str) -> None:
+    for item, want in zip(parsed(name).items, expected(name)["items"], strict=True):
+        assert bool(item.decision) == bool(want["decision"]), item.number
+        if item.decision and item.case_presentation:
+            assert item.decision.splitlines()[0] not in item.case_presentation, item.number
 
 
 def test_minutes_section_without_items_keeps_its_text() -> None:
