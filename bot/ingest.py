@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from parsing import ParseError, parse_document
+from parsing.bundle import split_bundle
 from sources import FetchedPdf, InboxFolder, MeetingHint, MeetingPageSource, PagePoll, PageState
 from storage import Database, MeetingHints, StoreResult, queries, store_document
 from storage.polls import record_planned_meeting, record_poll, source_state
@@ -93,6 +94,8 @@ class Ingester:
                     sha256=fetched.sha256,
                     source_url=fetched.source_url if is_url(fetched.source_url) else None,
                     hints=_hints_for(fetched.hint, parsed.meeting_date),
+                    data=fetched.data,
+                    splitter=split_bundle,
                 )
         except SQLAlchemyError as err:
             return IngestReport.failure(label, operator.database_error(err))

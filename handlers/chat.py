@@ -1,7 +1,7 @@
 """`kkrbot chat`: the same handlers and replies in a terminal, as plain text.
 
 Buttons are shown as `[label]`; typing a label (with or without the brackets) presses that
-button on the latest reply, as tapping it would in Telegram.
+button, as tapping it would in Telegram: on the latest reply that has it, among the last few.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from texts.html import plain_text
 from texts.replies import Button, Reply
 
 PROMPT = "> "
+PRESSABLE_REPLIES = 20  # how far back a typed label finds its button, as an earlier message in Telegram
 TERMINAL_SENDER = Sender(user_id=0, chat_id=0)  # the operator at the keyboard
 
 
@@ -47,14 +48,14 @@ def run_chat(
 ) -> None:
     """Answer every line like the bot would, as if `sender` wrote it; an empty line is skipped,
     `/quit` or EOF ends the chat."""
-    latest: list[Reply] = []
+    shown: list[Reply] = []
     for line in lines:
         text = line.strip()
         if not text:
             continue
         if text in ("/quit", "/exit", "exit", "quit"):
             return
-        button = _pressed(text, latest)
+        button = _pressed(text, shown)
         if button is not None:
             replies = answer_callback(ctx, button.callback_data or "", sender)
         else:
@@ -62,4 +63,4 @@ def run_chat(
         for reply in replies:
             write(render_plain(reply))
             write("")
-        latest = replies or latest
+        shown = [*shown, *replies][-PRESSABLE_REPLIES:]

@@ -18,6 +18,7 @@ from handlers import (
     appointments,
     calendar,
     conversation,
+    documents,
     items,
     meetings,
     members,
@@ -162,4 +163,10 @@ def answer_callback(ctx: HandlerContext, data: str, sender: Sender | None = None
             return items.item_pressed(ctx, ident, value, edit=pressed.action is Action.NAV)
         case Action.CASE:
             return items.case_pressed(ctx, ident, value)
+        case Action.BILAG:
+            return documents.bilag_pressed(ctx, ident, int(value) if value.isdigit() else 0)
+        case Action.PDF:
+            return documents.pdf_pressed(ctx, ident, value)
+        case Action.PAGE:
+            return documents.page_pressed(ctx, ident, value)
     return to_replies(help.gone())

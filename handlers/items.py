@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy.orm import Session
 
 from handlers.context import HandlerContext, Sender
+from handlers.documents import bilag_for, document_buttons
 from handlers.meetings import Chosen, find_meeting
 from storage import AgendaItem, Meeting, queries
 from texts import help
@@ -83,8 +84,10 @@ def _item_replies(
     found = queries.item(session, meeting, number)
     if found is None:
         return to_replies([*preface, *help.no_such_item(number, meeting, queries.items_of(session, meeting))])
-    paragraphs = [*preface, *texts.item_detail(found, meeting, focus)]
-    return to_replies(paragraphs, _item_buttons(session, found), edit=edit)
+    bilag = bilag_for(session, found)
+    paragraphs = [*preface, *texts.item_detail(found, meeting, focus, bilag)]
+    buttons = [*_item_buttons(session, found), *document_buttons(session, found, bilag)]
+    return to_replies(paragraphs, buttons, edit=edit)
 
 
 def _item_buttons(session: Session, shown: AgendaItem) -> list[list[Button]]:

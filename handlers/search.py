@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from handlers.context import HandlerContext, Sender
 from storage import search as search_meetings
+from storage.bilag import bilag_on_page
 from texts import help
 from texts import meetings as texts
-from texts.callbacks import item_callback, meeting_callback
+from texts.callbacks import item_callback, page_callback
 from texts.replies import Button, Reply, button_rows, to_replies
 
 HIT_LIMIT = 10
@@ -21,13 +22,19 @@ def search(ctx: HandlerContext, args: str, sender: Sender | None = None) -> list
         return to_replies(help.missing_search_words())
     with ctx.db.session() as session:
         hits = search_meetings(session, words, limit=HIT_LIMIT)
+        on_pages = {
+            n: bilag_on_page(session, hit.document_id, hit.page)
+            for n, hit in enumerate(hits, 1)
+            if hit.kind == "bilag"
+        }
+        titles = {n: found.title for n, found in on_pages.items() if found is not None}
     buttons = [
         Button(
             texts.search_button_label(n, hit),
             item_callback(hit.meeting_id, hit.item_number)
             if hit.item_number is not None
-            else meeting_callback(hit.meeting_id),
+            else page_callback(hit.document_id, hit.page),
         )
         for n, hit in enumerate(hits, 1)
     ]
-    return to_replies(texts.search_results(words, hits), button_rows(buttons, BUTTONS_PER_ROW))
+    return to_replies(texts.search_results(words, hits, titles), button_rows(buttons, BUTTONS_PER_ROW))

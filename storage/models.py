@@ -21,6 +21,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -121,6 +122,9 @@ class Document(Base):
     page_texts: Mapped[list[DocumentPage]] = relationship(
         back_populates="document", order_by="DocumentPage.page", cascade="all, delete-orphan"
     )
+    bilag: Mapped[list[Bilag]] = relationship(
+        back_populates="document", order_by="Bilag.first_page", cascade="all, delete-orphan"
+    )
 
     @property
     def full_text(self) -> str:
@@ -139,6 +143,30 @@ class DocumentPage(Base):
     text: Mapped[str] = mapped_column(Text)
 
     document: Mapped[Document] = relationship(back_populates="page_texts")
+
+
+class DocumentFile(Base):
+    """The PDF's bytes, kept so a member can be sent a bilag or an item's pages cut from it."""
+
+    __tablename__ = "document_file"
+
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Bilag(Base):
+    """One attachment inside a bilag bundle: its title (from its first page) and its pages."""
+
+    __tablename__ = "bilag"
+    __table_args__ = (UniqueConstraint("document_id", "first_page", name="uq_bilag_document_first_page"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    first_page: Mapped[int] = mapped_column(Integer)  # 1-based, in the bundle
+    last_page: Mapped[int] = mapped_column(Integer)
+
+    document: Mapped[Document] = relationship(back_populates="bilag")
 
 
 class Section(Base):

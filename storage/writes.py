@@ -22,10 +22,12 @@ from sqlalchemy.orm import Session
 
 from core.kinds import AGENDA_KINDS, DocumentKind
 from parsing.model import ParsedDocument, ParsedItem, ParsedSection
+from storage.bilag import Splitter, split_bundles
 from storage.models import (
     AgendaItem,
     Body,
     Document,
+    DocumentFile,
     DocumentPage,
     Event,
     ItemChange,
@@ -72,11 +74,15 @@ def store_document(
     source_url: str | None = None,
     hints: MeetingHints | None = None,
     now: dt.datetime | None = None,
+    data: bytes | None = None,
+    splitter: Splitter | None = None,
 ) -> StoreResult:
     """Store one parsed PDF and commit; on any error roll back so that nothing of it is stored.
 
-    Owns the session's transaction. A unique-constraint clash (another process storing the same
-    meeting at the same moment) is retried once against what that process committed.
+    `data` (the PDF's bytes) is kept so pages can be cut from it later; with a `splitter` the
+    meeting's bilag bundles are split into their bilag again. Owns the session's transaction. A
+    unique-constraint clash (another process storing the same meeting at the same moment) is retried
+    once against what that process committed.
     """
     if not SHA256_RE.fullmatch(sha256):
         raise ValueError(f"sha256 must be 64 lower-case hex digits, not {sha256!r}")
@@ -85,7 +91,9 @@ def store_document(
     moment = now or utcnow()
     for attempt in (1, 2):
         try:
-            result = _store(session, parsed, sha256, source_url, hints or MeetingHints(), moment)
+            result = _store(
+                session, parsed, sha256, source_url, hints or MeetingHints(), moment, data, splitter
+            )
             session.commit()
             return result
         except IntegrityError:
@@ -105,6 +113,8 @@ def _store(
     source_url: str | None,
     hints: MeetingHints,
     now: dt.datetime,
+    data: bytes | None,
+    splitter: Splitter | None,
 ) -> StoreResult:
     known = session.scalar(select(Document).where(Document.sha256 == sha256))
     if known is not None:
@@ -142,6 +152,8 @@ def _store(
     ]
     session.add(document)
     session.flush()
+    if data is not None:
+        session.add(DocumentFile(document_id=document.id, data=data))
 
     changes = _changes(session, previous, parsed) if previous is not None else []
     _update_meeting(session, meeting, hints)
@@ -189,6 +201,8 @@ def _store(
     for stored in (document, previous):
         if stored is not None and stored.kind == DocumentKind.BILAG:
             index_pages(session, stored)
+    if splitter is not None:
+        split_bundles(session, meeting, splitter)
     return StoreResult(
         status="new" if version == 1 else "new_version",
         kind=parsed.kind,

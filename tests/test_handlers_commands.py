@@ -194,7 +194,9 @@ def test_item_in_full_with_neighbour_and_case_buttons(bot_database: storage.Data
     assert "Baggrund" in shown and "Beslutning" in shown and "Handlingsplanen for KKR Midtjyllands" in shown
     assert "Klimahandlingsplan for KKR Midtjyllands klimastrategi" in shown  # its bilag
     labels = [b.label for r in replies for row in r.buttons for b in row]
-    assert labels == ["◀ 3.1", "3.3 ▶", "Sagsfremstilling"]
+    assert labels == ["◀ 3.1", "3.3 ▶", "Sagsfremstilling", "Åbn PDF, side 13"]  # the minutes' page 13
+    [page] = [b.url for r in replies for row in r.buttons for b in row if b.url]
+    assert page == "https://www.kl.dk/media/kkr-referat-2021-04-23.pdf#page=13"
 
 
 def test_item_of_a_meeting_on_a_date_and_its_links(bot_database: storage.Database) -> None:
@@ -279,12 +281,13 @@ def test_search_gives_hits_with_date_number_and_buttons(bot_database: storage.Da
     assert said(press(bot_database, BEFORE_AGENDA, data[0])).startswith("3.2 Klimahandlingsplan")
 
 
-def test_search_bilag_hit_opens_its_meeting(bot_database: storage.Database) -> None:
+def test_search_bilag_hit_opens_its_page(bot_database: storage.Database) -> None:
     replies = ask(bot_database, BEFORE_AGENDA, "/soeg Passagerpulsen")
-    assert "bilag side" in said(replies)
-    meeting_buttons = [d for d in callbacks(replies) if d.startswith("meeting:")]
-    assert meeting_buttons
-    assert "fredag den 23. april 2021" in said(press(bot_database, BEFORE_AGENDA, meeting_buttons[0]))
+    assert "Bilag: " in said(replies) and ", 23.04.2021" in said(replies)
+    page_buttons = [d for d in callbacks(replies) if d.startswith("page:")]
+    assert page_buttons
+    page = said(press(bot_database, BEFORE_AGENDA, page_buttons[0]))
+    assert "fredag den 23. april 2021" in page and "Passagerpulsen" in page
 
 
 @pytest.mark.parametrize("text", ["/soeg", "/soeg   ", "/soeg <b>", "/soeg &amp; <i>x</i>", "/soeg zzqqxx"])

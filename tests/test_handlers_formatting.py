@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fake_bot_api import format_text
+from texts import body
 from texts.callbacks import (
     Action,
     Pressed,
@@ -19,7 +20,7 @@ from texts.callbacks import (
     parse_callback,
 )
 from texts.dates import danish_date, danish_time, when
-from texts.html import bold, compact, esc, link, plain_text, split_html
+from texts.html import bold, esc, link, plain_text, split_html
 from texts.replies import Button, to_replies
 
 
@@ -125,6 +126,29 @@ def test_split_html_always_gives_valid_short_messages(paragraphs: list[str], lim
     assert "".join("".join(visible(m).split()) for m in messages) == expected
 
 
-def test_compact_keeps_lines_and_bullets() -> None:
+def test_document_text_keeps_lines_and_bullets() -> None:
     text = "Det indstilles, at:\n\n– KKR  Midtjylland\tgodkender,\n– anbefaler.  "
-    assert compact(text) == "Det indstilles, at:\n– KKR Midtjylland godkender,\n– anbefaler."
+    assert body.html(text) == "Det indstilles, at:\n– KKR Midtjylland godkender,\n– anbefaler."
+
+
+def test_document_markup_becomes_headings_bullets_and_references() -> None:
+    text = "\n".join(
+        [
+            "# Baggrund",
+            "KKR skal  tage stilling.",
+            "- første",
+            "  - under",
+            "    - dybere",
+            "./. Plan for <klima>",
+        ]
+    )
+    assert body.lines(text) == [
+        "<b>Baggrund</b>",
+        "KKR skal tage stilling.",
+        "• første",
+        "   ◦ under",
+        "      ▪ dybere",
+        "📎 Plan for &lt;klima&gt;",
+    ]
+    assert all(visible(line) for line in body.lines(text))  # Telegram takes every line
+    assert body.plain(text) == "Baggrund KKR skal tage stilling. første under dybere Plan for <klima>"

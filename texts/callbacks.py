@@ -25,6 +25,9 @@ class Action(enum.StrEnum):
     UNSUBSCRIBE = "unsub"  # remove subscription `id`
     UNSUBSCRIBE_ALL = "unsuball"  # `value` (ja / nej) to a bare /afmeld's question
     PAST_APPOINTMENTS = "mine"  # the presser's own past appointments
+    BILAG = "bilag"  # bilag `id` as its own PDF; `value` is the item it was pressed under ("0": none)
+    PDF = "pdf"  # pages `value` ("3-17") of document `id` as a PDF
+    PAGE = "page"  # page `value` of document `id` (a bilag bundle) as text
 
 
 # how many parts after the action each one carries, and whether the first of them is an id
@@ -38,6 +41,9 @@ _SHAPES = {
     Action.UNSUBSCRIBE: (1, True),
     Action.UNSUBSCRIBE_ALL: (1, False),
     Action.PAST_APPOINTMENTS: (1, False),
+    Action.BILAG: (2, True),
+    Action.PDF: (2, True),
+    Action.PAGE: (2, True),
 }
 
 
@@ -100,6 +106,21 @@ def unsubscribe_all_callback(verdict: str) -> str:
 def past_appointments_callback() -> str:
     """The "Tidligere udpegninger" button under /mineudpegninger."""
     return _data(Action.PAST_APPOINTMENTS, "past")
+
+
+def bilag_callback(bilag_id: int, item_id: int | None) -> str:
+    """Send a bilag's own pages; the item names it in the caption."""
+    return _data(Action.BILAG, bilag_id, item_id or 0)
+
+
+def pdf_callback(document_id: int, first: int, last: int) -> str:
+    """Send pages `first` to `last` of a stored PDF (one that has no web address to link to)."""
+    return _data(Action.PDF, document_id, f"{first}-{last}")
+
+
+def page_callback(document_id: int, page: int) -> str:
+    """Show one page of a bilag bundle as text."""
+    return _data(Action.PAGE, document_id, page)
 
 
 def parse_callback(data: str) -> Pressed | None:

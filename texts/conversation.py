@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from storage import AgendaItem, Meeting
+from texts import body
 from texts.dates import danish_date, short_date
-from texts.html import bold, compact, esc
+from texts.html import bold, esc
 from texts.meetings import echo
 
 EXAMPLES = (
@@ -52,7 +53,7 @@ def decision_found(words: str, item: AgendaItem, meeting: Meeting, others: Seque
     paragraphs = [
         f"Jeg har søgt efter beslutninger om {echo(words)}. Bedst passer:",
         f"{bold(f'{item.number} {title}')}\n{esc(f'{meeting.body.name}, {danish_date(meeting.date)}')}",
-        f"{bold('Beslutning')}\n{esc(compact(item.decision or ''))}",
+        f"{bold('Beslutning')}\n{body.html(item.decision or '')}",
     ]
     if others:
         lines = "\n".join(

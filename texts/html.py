@@ -42,13 +42,6 @@ def is_web_url(url: str | None) -> bool:
     return bool(url) and str(url).startswith(("https://", "http://"))
 
 
-def compact(text: str) -> str:
-    """The document's lines kept (the parser ends paragraphs and bullets with one), blank ones dropped,
-    every other run of whitespace made one space."""
-    lines = (" ".join(line.split()) for line in text.splitlines())
-    return "\n".join(line for line in lines if line)
-
-
 # --- splitting long replies ---
 
 

@@ -11,10 +11,12 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 
 from core.kinds import DocumentKind
-from storage import AgendaItem, Document, Meeting, SearchHit
+from storage import AgendaItem, Bilag, Document, Meeting, SearchHit
 from storage.relevance import Reason
+from texts import body
+from texts.body import REFERENCE_MARK
 from texts.dates import danish_date, danish_time, plain_date, short_date, when
-from texts.html import bold, compact, esc, is_web_url, italic, link
+from texts.html import bold, esc, is_web_url, italic, link
 from texts.marks import DIFFERS_MARK, MARK, concerns_you, concerns_you_heading, decision_differs
 
 EXAMPLE_DATE = "23. marts 2022"
@@ -108,12 +110,17 @@ def recommendations(meeting: Meeting, items: Sequence[AgendaItem]) -> list[str]:
     if not items:
         paragraphs.append("Der er ingen punkter registreret for mødet endnu.")
     for item in items:
-        text = esc(compact(item.recommendation)) if item.recommendation else italic("Ingen indstilling.")
+        text = body.html(item.recommendation) if item.recommendation else italic("Ingen indstilling.")
         paragraphs.append(f"{bold(f'{item.number} {_title(item)}')}\n{text}")
     return paragraphs
 
 
-def item_detail(item: AgendaItem, meeting: Meeting, focus: str = "all") -> list[str]:
+def item_detail(
+    item: AgendaItem,
+    meeting: Meeting,
+    focus: str = "all",
+    bilag: Mapping[str, Bilag] | None = None,
+) -> list[str]:
     """One item in full, but the case presentation (a button shows that). The indstilling comes first;
     asked who presents it (`focus` "presenter") or what was decided ("decision"), that comes first."""
     heading = [
@@ -132,17 +139,82 @@ def item_detail(item: AgendaItem, meeting: Meeting, focus: str = "all") -> list[
         paragraphs.append(decision)
     for label, value in (("Indstilling", item.recommendation), ("Baggrund", item.background)):
         if value:
-            paragraphs.append(f"{bold(label)}\n{esc(compact(value))}")
+            paragraphs.append(f"{bold(label)}\n{body.html(value)}")
     if focus != "decision" and decision:
         paragraphs.append(decision)
     if item.attachments:
-        lines = "\n".join(f"• {esc(' '.join(a.split()))}" for a in item.attachments)
-        paragraphs.append(f"{bold('Bilag')}\n{lines}")
+        paragraphs.append(
+            "\n".join(_attachment_line(title, (bilag or {}).get(title)) for title in item.attachments)
+        )
     if item.links:
         lines = "\n".join(f"• {link(url, url)}" for url in item.links if is_web_url(url))
         if lines:
             paragraphs.append(f"{bold('Links')}\n{lines}")
     return paragraphs
+
+
+def pages(first: int, last: int) -> str:
+    """`s. 3–17`, or `s. 3` for one page."""
+    return f"s. {first}" if first == last else f"s. {first}–{last}"
+
+
+def _attachment_line(title: str, found: Bilag | None) -> str:
+    """`📎 Bilag: TITLE (s. 3–17)`: a `./.` title under an item, with its pages where the bundle holds it."""
+    written = f"{REFERENCE_MARK} {bold('Bilag:')} {esc(' '.join(title.split()))}"
+    return f"{written} ({pages(found.first_page, found.last_page)})" if found is not None else written
+
+
+BUTTON_TITLE_CHARS = 36  # of a bilag's title on its button: a phone shows about this much
+
+
+def bilag_button_label(title: str) -> str:
+    """A bilag's button under its item: the item's `./.` title, shortened."""
+    title = " ".join(title.split())
+    short = title if len(title) <= BUTTON_TITLE_CHARS else title[: BUTTON_TITLE_CHARS - 1].rstrip() + "…"
+    return f"{REFERENCE_MARK} {short}"
+
+
+def pdf_page_label(page: int) -> str:
+    return f"Åbn PDF, side {page}"
+
+
+def bilag_caption(found: Bilag, item: AgendaItem | None, meeting: Meeting) -> str:
+    """The caption of a bilag sent as its own PDF: the bilag, the item it belongs to, the meeting."""
+    lines = [f"{REFERENCE_MARK} {bold(' '.join(found.title.split()))}"]
+    if item is not None:
+        lines.append(esc(f"Bilag til punkt {item.number} {' '.join(item.title.split())}"))
+    lines.append(esc(f"{meeting.body.name}, {danish_date(meeting.date)}"))
+    lines.append(esc(f"{pages(found.first_page, found.last_page)} af bilagssamlingen"))
+    return "\n".join(lines)
+
+
+def item_pages_caption(item: AgendaItem, meeting: Meeting, first: int, last: int) -> str:
+    """The caption of an item's own pages, cut from its agenda or minutes."""
+    return "\n".join(
+        [
+            bold(f"{item.number} {' '.join(item.title.split())}"),
+            esc(f"{meeting.body.name}, {danish_date(meeting.date)}, {pages(first, last)}"),
+        ]
+    )
+
+
+def page_caption(meeting: Meeting, page: int, title: str | None) -> str:
+    """The caption of one page of a bilag bundle sent as a PDF."""
+    where = f"Bilag: {title}, s. {page}" if title else f"Bilagssamlingen, s. {page}"
+    return "\n".join([esc(where), esc(f"{meeting.body.name}, {danish_date(meeting.date)}")])
+
+
+def page_text(meeting: Meeting, page: int, text: str, title: str | None) -> list[str]:
+    """One page of a bilag bundle as text: where it is, then its lines."""
+    where = f"Bilag: {title}, s. {page}" if title else f"Bilagssamlingen, s. {page}"
+    heading = f"{bold(where)}\n{esc(f'{meeting.body.name}, {danish_date(meeting.date)}')}"
+    lines = body.lines(text)
+    return [heading, *(lines or [italic("Siden har ingen tekst.")])]
+
+
+def no_pdf_kept() -> list[str]:
+    """A document stored before kkrbot kept the PDFs themselves."""
+    return ["PDF'en er ikke gemt i botten. Bed sekretariatet hente dokumentet igen, eller se /moeder."]
 
 
 def _presenter_answer(item: AgendaItem) -> str:
@@ -153,7 +225,7 @@ def _presenter_answer(item: AgendaItem) -> str:
 
 def _decision_paragraph(item: AgendaItem, meeting: Meeting) -> str | None:
     if item.decision:
-        return f"{bold('Beslutning')}\n{esc(compact(item.decision))}"
+        return f"{bold('Beslutning')}\n{body.html(item.decision)}"
     if not has_minutes(meeting.documents):
         return italic("Der er endnu ikke et referat med beslutningen.")
     return None
@@ -168,7 +240,7 @@ def decisions(meeting: Meeting, items: Sequence[AgendaItem]) -> list[str]:
     paragraphs = [heading]
     for item in items:
         mark = f"{DIFFERS_MARK} " if item in differing else ""
-        text = esc(compact(item.decision)) if item.decision else italic("Ingen beslutning i referatet.")
+        text = body.html(item.decision) if item.decision else italic("Ingen beslutning i referatet.")
         paragraphs.append(f"{mark}{bold(f'{item.number} {_title(item)}')}\n{text}")
     return paragraphs
 
@@ -206,7 +278,7 @@ def case_presentation(item: AgendaItem, meeting: Meeting) -> list[str]:
     heading = f"{bold(f'{item.number} {_title(item)}')}\n{esc(danish_date(meeting.date))}: sagsfremstilling"
     if not item.case_presentation:
         return [heading, "Punktet har ingen sagsfremstilling."]
-    return [heading, *(esc(p) for p in compact(item.case_presentation).split("\n"))]
+    return [heading, *body.lines(item.case_presentation)]
 
 
 def meeting_line(meeting: Meeting) -> str:
@@ -237,14 +309,22 @@ def _hit_text(hit: SearchHit) -> str:
     return "".join(parts)
 
 
-def search_results(words: str, hits: Sequence[SearchHit]) -> list[str]:
-    """The hits with date, body and item number (or bilag page)."""
+def search_results(
+    words: str, hits: Sequence[SearchHit], bilag_titles: Mapping[int, str] | None = None
+) -> list[str]:
+    """The hits with date, body and item number; a bilag page as `Bilag: TITLE, s. 4, 23.04.2021`
+    (`bilag_titles`: hit number -> the title of the bilag the page belongs to)."""
     if not hits:
         return [f"Ingen punkter matcher {echo(words)}. Prøv et andet ord, fx /soeg klimastrategi."]
     paragraphs = [f"De bedste resultater for {echo(words)}:"]
     for n, hit in enumerate(hits, 1):
-        where = f"punkt {hit.item_number}" if hit.kind == "item" else f"bilag side {hit.page}"
-        head = f"{n}. {bold(hit.title)}\n{esc(f'{hit.body}, {danish_date(hit.meeting_date)}, {where}')}"
+        if hit.kind == "item":
+            where = f"{hit.body}, {danish_date(hit.meeting_date)}, punkt {hit.item_number}"
+            head = f"{n}. {bold(hit.title)}\n{esc(where)}"
+        else:
+            title = (bilag_titles or {}).get(n) or hit.title
+            name = f"Bilag: {' '.join(title.split())}, s. {hit.page}, {short_date(hit.meeting_date)}"
+            head = f"{n}. {bold(name)}\n{esc(hit.body)}"
         paragraphs.append(f"{head}\n{_hit_text(hit)}" if hit.snippet else head)
     return paragraphs
 

@@ -14,8 +14,9 @@ from typing import Any
 from core.kinds import DocumentKind
 from storage.models import AgendaItem, ItemChange, Meeting
 from storage.relevance import Reason
+from texts import body
 from texts.callbacks import meeting_callback
-from texts.html import MESSAGE_MAX_CHARS, bold, compact, esc, italic
+from texts.html import MESSAGE_MAX_CHARS, bold, esc, italic
 from texts.marks import DIFFERS_MARK, MARK, NAMES_YOU, decision_differs
 from texts.meetings import meeting_heading
 from texts.replies import Button, keyboard_json
@@ -51,7 +52,7 @@ def document_button(meeting: Meeting, kind: str) -> list[list[dict[str, Any]]]:
 
 
 def _excerpt(text: str) -> str:
-    text = " ".join(compact(text).split())
+    text = body.plain(text)
     return esc(text if len(text) <= EXCERPT_MAX_CHARS else text[: EXCERPT_MAX_CHARS - 1].rstrip() + "…")
 
 
