@@ -200,3 +200,17 @@ def test_a_bilag_search_hit_opens_its_page(published: tuple[FakeTelegram, str]) 
     )
     assert "Bilag:" in page.plain_text
     assert any(b.url and "#page=" in b.url for row in page.buttons for b in row)
+
+
+def test_no_reply_shows_the_parsers_raw_markup(db: storage.Database) -> None:
+    """Every item of every fixture meeting, and its sagsfremstilling: no `./.`, `# ` or `- ` as typed."""
+    with db.session() as session:
+        meetings = list(session.scalars(storage.queries.select(storage.Meeting)))
+        numbers = [(m.id, i.number) for m in meetings for i in storage.queries.items_of(session, m)]
+    assert len(numbers) >= 35  # 15 on the agenda, 9 in the KKR minutes, 11 in the KD-Net minutes
+    for meeting_id, number in numbers:
+        for data in (f"item:{meeting_id}:{number}", f"case:{meeting_id}:{number}"):
+            shown = said(press(db, data))
+            assert "./." not in shown, (number, shown[:300])
+            for line in shown.splitlines():
+                assert not line.startswith(("# ", "- ", "  - ")), (number, line)

@@ -152,3 +152,8 @@ def test_document_markup_becomes_headings_bullets_and_references() -> None:
     ]
     assert all(visible(line) for line in body.lines(text))  # Telegram takes every line
     assert body.plain(text) == "Baggrund KKR skal tage stilling. første under dybere Plan for <klima>"
+
+
+def test_a_sub_heading_stays_with_its_paragraph_and_a_list_stays_together() -> None:
+    text = "# Formålet\nSundhed er.\nTekst to.\n- a\n  - b\n- c\nSlut."
+    assert body.paragraphs(text) == ["<b>Formålet</b>\nSundhed er.", "Tekst to.", "• a\n   ◦ b\n• c", "Slut."]

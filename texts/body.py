@@ -43,6 +43,31 @@ def lines(text: str) -> list[str]:
     return shown
 
 
+def paragraphs(text: str) -> list[str]:
+    """The text as paragraphs to send (a long text is split between them): a sub-heading stays with
+    the paragraph under it, and a list stays together."""
+    blocks: list[list[str]] = []
+    kinds: list[str] = []
+    for raw, shown in zip(_kept(text), lines(text), strict=True):
+        kind = "heading" if HEADING_RE.match(raw) else "entry" if ENTRY_RE.match(raw.rstrip()) else "text"
+        joins = bool(blocks) and (kinds[-1] == "heading" or (kind == "entry" and kinds[-1] == "entry"))
+        if joins:
+            blocks[-1].append(shown)
+            kinds[-1] = kind if kinds[-1] == "heading" else kinds[-1]
+        else:
+            blocks.append([shown])
+            kinds.append(kind)
+    return ["\n".join(block) for block in blocks]
+
+
+def _kept(text: str) -> list[str]:
+    return [
+        line.strip() if not ENTRY_RE.match(line.rstrip()) else line.rstrip()
+        for line in text.splitlines()
+        if line.strip()
+    ]
+
+
 def html(text: str) -> str:
     """The whole text as one HTML paragraph, its lines kept."""
     return "\n".join(lines(text))

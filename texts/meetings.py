@@ -278,7 +278,7 @@ def case_presentation(item: AgendaItem, meeting: Meeting) -> list[str]:
     heading = f"{bold(f'{item.number} {_title(item)}')}\n{esc(danish_date(meeting.date))}: sagsfremstilling"
     if not item.case_presentation:
         return [heading, "Punktet har ingen sagsfremstilling."]
-    return [heading, *body.lines(item.case_presentation)]
+    return [heading, *body.paragraphs(item.case_presentation)]
 
 
 def meeting_line(meeting: Meeting) -> str:
