@@ -147,15 +147,22 @@ def parse(file: Path, as_json: bool) -> None:
         echo("\n".join(parsed_document(doc)))
 
 
-def open_db(ctx: click.Context) -> Database:
-    """The configured database, migrated to the current schema; failure ends the command in one line."""
+def open_db(ctx: click.Context, *, create: bool = False) -> Database:
+    """The configured database, migrated to the current schema; failure ends the command in one line.
+
+    Only the commands that fill a database (`db upgrade`, `ingest`, `demo`, `run`) may `create` one: a
+    search or a chat in the wrong folder says there is none instead of making an empty one.
+    """
     from sqlalchemy.exc import SQLAlchemyError
 
-    from bot.operations import without_password
+    from bot.operations import database_missing, without_password
     from storage import open_database
     from texts.operator import database_unopenable
 
     settings = settings_for(ctx)
+    missing = None if create else database_missing(settings.database_url)
+    if missing is not None:
+        raise CommandError(missing)
     try:
         return open_database(settings.database_url)
     except (SQLAlchemyError, OSError) as err:
@@ -178,7 +185,7 @@ def ingest(ctx: click.Context, sources: tuple[str, ...]) -> None:
 
     from bot.ingest import Ingester
 
-    db = open_db(ctx)
+    db = open_db(ctx, create=True)
     ingester = Ingester(db)
     failed = False
     console = Console(stderr=True)
@@ -244,7 +251,7 @@ def upgrade(ctx: click.Context) -> None:
     from storage import head_revision
     from texts.operator import database_upgraded
 
-    open_db(ctx).dispose()
+    open_db(ctx, create=True).dispose()
     echo(database_upgraded(head_revision()))
 
 
@@ -267,7 +274,7 @@ def run(ctx: click.Context) -> None:
     from bot.app import build_application, serve
     from bot.logs import setup_logging
 
-    db = open_db(ctx)
+    db = open_db(ctx, create=True)
     # JSON lines on stdout, tokens and link codes redacted; httpx's request lines (token in the URL) stay out
     setup_logging(logging.DEBUG if ctx.find_root().params.get("debug") else logging.INFO)
     try:
@@ -377,7 +384,7 @@ def demo(ctx: click.Context) -> None:
     if settings.today is None:
         settings = settings.model_copy(update={"today": dt.date.fromisoformat(DEMO_TODAY)})
         ctx.find_root().obj["settings"] = settings
-    db = open_db(ctx)
+    db = open_db(ctx, create=True)
     try:
         ingester = Ingester(db)
         for report in ingester.source(str(SAMPLES)):
@@ -427,24 +434,27 @@ def import_register(ctx: click.Context, file: Path) -> None:
 @main.command(name="link-code")
 @click.argument("name")
 @click.option("--bot", "bot_username", default=None, help="Bottens Telegram-brugernavn til linket (uden @).")
+@click.option("--new", "new_person", is_flag=True, help="Opret personen, når ingen i registret hedder NAME.")
 @click.pass_context
-def link_code(ctx: click.Context, name: str, bot_username: str | None) -> None:
+def link_code(ctx: click.Context, name: str, bot_username: str | None, new_person: bool) -> None:
     """Lav en engangskode, der knytter en Telegram-konto til en person.
 
-    NAME er personens navn, fx "Anders Kühnau" (findes personen ikke, oprettes hun). Koden og linket
-    https://t.me/BOT?start=KODE vises kun denne ene gang; koden virker én gang og i syv dage.
-    Samme som /inviter i Telegram.
+    NAME er personens navn, fx "Anders Kühnau". Hedder ingen i registret sådan, vises de nærmeste
+    navne, og intet laves; med --new oprettes personen. Koden og linket https://t.me/BOT?start=KODE
+    vises kun denne ene gang; koden virker én gang og i syv dage. Samme som /inviter i Telegram.
     """
-    from storage.linking import LinkError, create_link_code
+    from storage.linking import LinkError, UnknownPerson, create_link_code
     from texts.members import deep_link
-    from texts.operator import link_code_issued
+    from texts.operator import link_code_issued, unknown_person
 
     # under LANG=C Python hands non-ASCII arguments over as surrogates; the terminal wrote UTF-8
     name = os.fsencode(name).decode("utf-8", "replace")
     db = open_db(ctx)
     try:
         with db.session() as session:
-            issued = create_link_code(session, name)
+            issued = create_link_code(session, name, new_person=new_person)
+    except UnknownPerson as err:
+        fail(name, unknown_person(err.name, err.closest))
     except LinkError as err:
         fail(name, str(err))
     finally:

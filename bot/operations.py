@@ -88,6 +88,31 @@ def without_password(url: str) -> str:
         return "DATABASE_URL (ugyldig)"
 
 
+def database_missing(database_url: str) -> str | None:
+    """Why there is no database to use at `database_url` (no SQLite file; an empty PostgreSQL
+    database), or None; a URL that cannot be read is left to the opening to report."""
+    try:
+        url = make_url(database_url)
+    except ArgumentError:
+        return None
+    path = sqlite_file(url)
+    if path is not None:
+        return None if path.is_file() else operator.database_file_missing(path)
+    if url.get_backend_name() != "postgresql":
+        return None
+    try:
+        engine = create_engine(
+            url, poolclass=NullPool, connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS}
+        )
+        try:
+            revision = current_revision(engine)
+        finally:
+            engine.dispose()
+    except SQLAlchemyError:
+        return None  # unreachable: opening it says so
+    return operator.database_empty() if revision is None else None
+
+
 def _first_line(err: BaseException) -> str:
     orig = getattr(err, "orig", None)  # the driver's own message, without SQLAlchemy's SQL and links
     message = str(orig if orig is not None else err).strip()

@@ -163,6 +163,8 @@ def answer_callback(ctx: HandlerContext, data: str, sender: Sender | None = None
             return items.item_pressed(ctx, ident, value, edit=pressed.action is Action.NAV)
         case Action.CASE:
             return items.case_pressed(ctx, ident, value)
+        case Action.INVITE | Action.INVITE_NEW:
+            return members.invite(ctx, value, sender, new_person=pressed.action is Action.INVITE_NEW)
         case Action.BILAG:
             return documents.bilag_pressed(ctx, ident, int(value) if value.isdigit() else 0)
         case Action.PDF:

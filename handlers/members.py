@@ -9,20 +9,35 @@ from __future__ import annotations
 
 from core.time import local_time
 from handlers.context import HandlerContext, Sender
-from storage.linking import LinkError, RedeemOutcome, create_link_code, forget_member, redeem_link_code
+from storage.linking import (
+    LinkError,
+    RedeemOutcome,
+    UnknownPerson,
+    create_link_code,
+    forget_member,
+    redeem_link_code,
+)
 from texts import admin, members
 from texts.replies import Reply, to_replies
 
 
-def invite(ctx: HandlerContext, args: str, sender: Sender | None) -> list[Reply]:
-    """/inviter Fornavn Efternavn (administrators only): a one-time code and its deep link."""
+def invite(ctx: HandlerContext, args: str, sender: Sender | None, *, new_person: bool = False) -> list[Reply]:
+    """/inviter Fornavn Efternavn (administrators only): a one-time code and its deep link. A name nobody
+    in the register has gets the closest names as buttons, and a button to create the person."""
     if not ctx.is_admin(sender):
         return to_replies(admin.admins_only())
     if not args.strip():
         return to_replies(members.invite_usage())
     try:
         with ctx.db.session() as session:
-            issued = create_link_code(session, args, created_by_user_id=sender.user_id if sender else None)
+            issued = create_link_code(
+                session, args, created_by_user_id=sender.user_id if sender else None, new_person=new_person
+            )
+    except UnknownPerson as err:
+        return to_replies(
+            members.unknown_person(err.name, err.closest),
+            members.unknown_person_buttons(err.name, err.closest),
+        )
     except LinkError as err:
         return to_replies(members.invite_unclear(str(err)))
     url = members.deep_link(ctx.bot_username, issued.code)

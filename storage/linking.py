@@ -7,16 +7,18 @@ After five wrong codes a user must wait an hour before trying again, which makes
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import enum
 import hashlib
 import hmac
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from core.names import clean_text, split_name_and_party
+from core.names import clean_text, name_key, split_name_and_party
 from core.names import display_name as written_name
 from core.time import utcnow
 from storage.db import committing
@@ -29,10 +31,22 @@ CODE_VALID_FOR = dt.timedelta(days=7)
 MAX_WRONG_CODES = 5
 LOCK_DURATION = dt.timedelta(hours=1)
 MAX_CODE_CHARS = 100  # longer input is no code of ours and is not even hashed
+CLOSEST = 3  # names offered when the one given matches nobody
+CLOSE_ENOUGH = 0.6  # difflib's ratio for "spelled nearly alike"
 
 
 class LinkError(Exception):
     """The name given for a code does not say which person is meant (Danish message)."""
+
+
+class UnknownPerson(LinkError):
+    """No stored person has the name: perhaps a typo for one of `closest`, perhaps someone new, whom only
+    an explicit choice creates (a typo must not make a stranger)."""
+
+    def __init__(self, name: str, closest: Sequence[str]) -> None:
+        super().__init__(f"ingen person hedder {name} i registret")
+        self.name = name
+        self.closest = list(closest)
 
 
 class RedeemOutcome(enum.Enum):
@@ -73,8 +87,19 @@ def hash_code(code: str) -> str:
     return hashlib.sha256(code.encode("utf-8")).hexdigest()
 
 
-def find_or_create_person(session: Session, name: str) -> Person:
-    """The one stored person with this name (case, spacing and a party in brackets ignored), or a new one."""
+def closest_people(session: Session, name: str, limit: int = CLOSEST) -> list[str]:
+    """The stored names most like `name`: spelled nearly alike, or holding it as a word ("Kühnau")."""
+    names = list(dict.fromkeys(session.scalars(select(Person.name).order_by(Person.name))))
+    keys = {name_key(known): known for known in names}
+    wanted = name_key(name)
+    alike = difflib.get_close_matches(wanted, list(keys), n=limit, cutoff=CLOSE_ENOUGH)
+    words = [key for key in keys if wanted in key.split() or all(w in key.split() for w in wanted.split())]
+    return [keys[key] for key in dict.fromkeys([*alike, *words])][:limit]
+
+
+def find_or_create_person(session: Session, name: str, *, create: bool = False) -> Person:
+    """The one stored person with this name (case, spacing and a party in brackets ignored); a new one
+    only when `create` says so, else UnknownPerson with the closest names."""
     plain, party = split_name_and_party(name)
     plain = clean_text(plain)
     if not plain:
@@ -85,6 +110,8 @@ def find_or_create_person(session: Session, name: str) -> Person:
         raise LinkError(f"flere personer hedder {plain} ({towns})")
     if same_name:
         return same_name[0]
+    if not create:
+        raise UnknownPerson(plain, closest_people(session, plain))
     person = Person(name=written_name(plain), municipality="", party=party)
     session.add(person)
     session.flush()
@@ -92,12 +119,18 @@ def find_or_create_person(session: Session, name: str) -> Person:
 
 
 def create_link_code(
-    session: Session, name: str, *, created_by_user_id: int | None = None, now: dt.datetime | None = None
+    session: Session,
+    name: str,
+    *,
+    created_by_user_id: int | None = None,
+    now: dt.datetime | None = None,
+    new_person: bool = False,
 ) -> IssuedCode:
-    """Store a new one-time code for the person called `name` and commit; LinkError if the name is unclear."""
+    """Store a new one-time code for the person called `name` and commit; LinkError if the name is unclear
+    (UnknownPerson when nobody has it, unless `new_person` creates them)."""
     now = now or utcnow()
     with committing(session):
-        person = find_or_create_person(session, name)
+        person = find_or_create_person(session, name, create=new_person)
         creator = None
         if created_by_user_id is not None:
             creator = session.scalar(select(Member.id).where(Member.telegram_user_id == created_by_user_id))

@@ -146,8 +146,11 @@ def _apply(session: Session, proposal: AppointmentProposal) -> None:
     for seat in replaced:
         seat.end_date = meeting.date - dt.timedelta(days=1)
     role = proposal.role or (replaced[0].role if replaced else "medlem")
-    if any(seat.role == role for seat in _current_seats(session, [person], organization, meeting.date)):
+    held = _current_seats(session, [person], organization, meeting.date)
+    if any(seat.role == role for seat in held):
         return  # already holds the seat (e.g. the register said so first)
+    for seat in held:  # a move within the group (næstformand to medlem): the old seat ends
+        seat.end_date = meeting.date - dt.timedelta(days=1)
     session.add(
         Appointment(
             person_id=person.id,

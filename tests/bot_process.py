@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -28,6 +30,8 @@ def running_bot(server: FakeTelegram, **env: str) -> Iterator[None]:
     try:
         if "KKRBOT_WEBHOOK_URL" in env:
             server.wait_for_webhook(timeout=60)
+            # PTB sets the webhook just before its server listens: wait for the port, as Telegram retries
+            wait_for_port(int(env.get("KKRBOT_PORT", "8080")), timeout=60)
         else:
             server.wait_for_polling(timeout=60)
         yield
@@ -38,6 +42,19 @@ def running_bot(server: FakeTelegram, **env: str) -> Iterator[None]:
         assert server.token not in output
         for name, value in env.items():
             assert "SECRET" not in name or value not in output, f"{name} in the log"
+
+
+def wait_for_port(port: int, timeout: float) -> None:
+    """Until something accepts connections on 127.0.0.1:`port`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def start_bot_process(server: FakeTelegram, log_path: str, **env: str) -> subprocess.Popen[bytes]:

@@ -7,6 +7,7 @@ KD-Net's minutes of 20 August 2021 (8: Peter Sinding Poulsen takes Lauge Clemmen
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator
@@ -19,6 +20,7 @@ from sqlalchemy import select
 import storage
 from bot.ingest import Ingester
 from bot.register import import_register
+from core.kinds import DocumentKind
 from delivery.proposal_notices import queue_proposal_notices
 from fake_bot_api import FakeTelegram, RateLimits
 from handlers.commands import answer, answer_callback
@@ -36,7 +38,7 @@ from texts.replies import Reply
 
 REGISTER = FIXTURES / "register" / "udpegninger-2022.csv"
 BEFORE_AGENDA = dt.date(2022, 3, 20)
-ADMIN, STEEN, LAUGE, STRANGER = 8001, 8002, 8003, 8004
+ADMIN, STEEN, LAUGE, STRANGER, PURNIMA = 8001, 8002, 8003, 8004, 8005
 LINK_RE = re.compile(r"\?start=([A-Za-z0-9_-]+)")
 
 
@@ -357,3 +359,67 @@ def test_appointments_end_to_end(appointments_bot: tuple[FakeTelegram, str]) -> 
     )
     assert "ikke knyttet" in telegram.ask(STEEN, "/mineudpegninger", timeout=30).plain_text
     assert telegram.errors() == []
+
+
+# --- issue 14: what an approval from an agenda is called, and a move within one group ---
+
+
+def test_an_appointment_from_an_agenda_is_indstillet_until_the_minutes_decide_it(
+    filled: storage.Database, parsed_pdfs: dict[str, tuple[ParsedDocument, str]]
+) -> None:
+    ctx = context(filled)
+    listed = answer(ctx, "/forslag", sender(ADMIN))
+    answer_callback(
+        ctx, next(button_data([r], "Godkend") for r in listed if "Purnima" in r.html), sender(ADMIN)
+    )
+    link(filled, "Purnima Erichsen", PURNIMA)
+    mine = said(answer(ctx, "/mineudpegninger", sender(PURNIMA)))
+    assert "indstillet: KKR Midtjylland 23.03.2022, punkt 4.3" in mine and "besluttet" not in mine
+    agenda = parsed_pdfs["kkr-dagsorden-2022-03-23"][0]
+    decided = dataclasses.replace(
+        agenda,
+        kind=DocumentKind.REFERAT,
+        items=tuple(
+            dataclasses.replace(i, decision="KKR tog udpegningen til efterretning.") for i in agenda.items
+        ),
+    )
+    with filled.session() as session:
+        storage.store_document(session, decided, sha256="f" * 64)
+    assert "besluttet: KKR Midtjylland 23.03.2022, punkt 4.3" in said(
+        answer(ctx, "/mineudpegninger", sender(PURNIMA))
+    )
+
+
+def test_a_move_within_one_group_ends_the_old_seat(filled: storage.Database) -> None:
+    with filled.session() as session:
+        person = session.scalars(select(Person).where(Person.name == "Lauge Clemmensen")).one()
+        group = storage.Organization(name="Styregruppen for test")
+        session.add(group)
+        session.flush()
+        session.add(
+            Appointment(
+                person_id=person.id,
+                organization_id=group.id,
+                role="næstformand",
+                start_date=dt.date(2020, 1, 1),
+            )
+        )
+        meeting = storage.queries.meeting_on(session, dt.date(2021, 8, 20))
+        assert meeting is not None
+        proposal = AppointmentProposal(
+            meeting_id=meeting.id,
+            item_number="8",
+            fingerprint="move",
+            person_name="Lauge Clemmensen",
+            organization_name="Styregruppen for test",
+            role="medlem",
+            sentence="Lauge Clemmensen udpeges som medlem til Styregruppen for test.",
+        )
+        session.add(proposal)
+        session.commit()
+        proposal_id = proposal.id
+    answer_callback(context(filled), f"prop:{proposal_id}:ja", sender(ADMIN))
+    assert sorted(seats(filled, "Styregruppen for test")) == [
+        ("Lauge Clemmensen", "medlem", dt.date(2021, 8, 20), None),
+        ("Lauge Clemmensen", "næstformand", dt.date(2020, 1, 1), dt.date(2021, 8, 19)),
+    ]

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 import storage
 from fake_bot_api import FakeTelegram
-from handlers.commands import answer
+from handlers.commands import answer, answer_callback
 from handlers.context import HandlerContext, Sender
 from storage import LinkCode, Member, Person
 from storage.linking import (
@@ -31,6 +31,7 @@ from storage.models import Base
 from tests.bot_process import running_bot
 from tests.conftest import run_kkrbot
 from texts.html import plain_text
+from texts.replies import Reply
 
 NOW = dt.datetime(2026, 3, 2, 9, 0)
 ADMIN, MEMBER, STRANGER = 7001, 7002, 7003
@@ -44,7 +45,7 @@ def redeem(db: storage.Database, code: str, user_id: int, now: dt.datetime) -> R
 
 def issue(db: storage.Database, name: str = "Mette Madsen", now: dt.datetime = NOW) -> str:
     with db.session() as session:
-        return create_link_code(session, name, now=now).code
+        return create_link_code(session, name, now=now, new_person=True).code
 
 
 def table_dump(db: storage.Database) -> str:
@@ -122,8 +123,23 @@ def test_only_admins_may_invite(database: storage.Database) -> None:
         assert session.scalars(select(LinkCode)).all() == []
 
 
+def create_button(replies: list[Reply]) -> str:
+    """The data of the "➕ Opret" button under an /inviter whose name nobody in the register has."""
+    data = [
+        b.callback_data for r in replies for row in r.buttons for b in row if b.label.startswith("➕ Opret")
+    ]
+    assert data and data[0] is not None
+    return data[0]
+
+
 def test_admin_invites_and_the_member_is_linked_by_start(database: storage.Database) -> None:
-    invitation = say(database, ADMIN, "/inviter  mette madsen")
+    admin = Sender(user_id=ADMIN, chat_id=ADMIN, name="Test")
+    unknown = answer(context(database), "/inviter  mette madsen", admin)
+    assert "Ingen i registret hedder mette madsen" in plain_text(unknown[0].html)
+    with database.session() as session:
+        assert session.scalars(select(Person)).all() == []  # a typo would not have made a stranger
+    pressed = answer_callback(context(database), create_button(unknown), admin)
+    invitation = "\n".join(plain_text(reply.html) for reply in pressed)
     match = LINK_RE.search(invitation)
     assert match is not None and match[1] == "kkr_test_bot", invitation
     assert "Mette Madsen" in invitation
@@ -136,7 +152,11 @@ def test_admin_invites_and_the_member_is_linked_by_start(database: storage.Datab
 def test_link_code_command_prints_code_and_link(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     url = f"sqlite:///{tmp_path / 'kkrbot.sqlite3'}"
     monkeypatch.setenv("DATABASE_URL", url)
-    done = run_kkrbot("link-code", "Anders Kühnau", "--bot", "kkr_test_bot")
+    assert run_kkrbot("link-code", "Anders Kühnau").returncode == 2  # no database yet
+    assert run_kkrbot("db", "upgrade").returncode == 0
+    unknown = run_kkrbot("link-code", "Anders Kühnau")
+    assert unknown.returncode == 2 and "--new" in unknown.stderr.decode("utf-8")
+    done = run_kkrbot("link-code", "Anders Kühnau", "--bot", "kkr_test_bot", "--new")
     assert done.returncode == 0, done.stderr
     output = done.stdout.decode("utf-8")
     match = LINK_RE.search(output)
@@ -163,7 +183,12 @@ def linking_bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Fake
 def test_invite_and_link_through_telegram(linking_bot: tuple[FakeTelegram, str]) -> None:
     telegram, url = linking_bot
     assert telegram.ask(MEMBER, "/inviter Mette Madsen", timeout=30).plain_text == "Kun for administratorer"
-    invitation = telegram.ask(ADMIN, "/inviter Mette Madsen", timeout=30).plain_text
+    unknown = telegram.ask(ADMIN, "/inviter Mette Madsen", timeout=30)
+    telegram.press_button(ADMIN, unknown.message_id, "➕ Opret Mette Madsen")
+    invitation = telegram.wait_for(
+        lambda: next((m.plain_text for m in telegram.sent_messages(ADMIN) if "t.me/" in m.plain_text), None),
+        timeout=30,
+    )
     match = LINK_RE.search(invitation)
     assert match is not None and match[1] == "kkr_test_bot", invitation
     welcome = telegram.ask(MEMBER, f"/start {match[2]}", timeout=30).plain_text

@@ -349,6 +349,8 @@ def test_an_xlsx_register_with_date_cells(database: storage.Database) -> None:
 
 def test_cli_imports_reports_and_refuses_bad_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'kkrbot.sqlite3'}")
+    assert run_kkrbot("udpegninger", "import", str(UTF8_COMMA)).returncode == 2  # no database yet
+    assert run_kkrbot("db", "upgrade").returncode == 0
 
     first = run_kkrbot("udpegninger", "import", str(UTF8_COMMA))
     again = run_kkrbot("udpegninger", "import", str(EXCEL_SEMICOLON))

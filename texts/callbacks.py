@@ -28,6 +28,8 @@ class Action(enum.StrEnum):
     BILAG = "bilag"  # bilag `id` as its own PDF; `value` is the item it was pressed under ("0": none)
     PDF = "pdf"  # pages `value` ("3-17") of document `id` as a PDF
     PAGE = "page"  # page `value` of document `id` (a bilag bundle) as text
+    INVITE = "inv"  # /inviter for the person named `value` (a name the register has)
+    INVITE_NEW = "invnew"  # /inviter, creating the person named `value`
 
 
 # how many parts after the action each one carries, and whether the first of them is an id
@@ -44,6 +46,8 @@ _SHAPES = {
     Action.BILAG: (2, True),
     Action.PDF: (2, True),
     Action.PAGE: (2, True),
+    Action.INVITE: (1, False),
+    Action.INVITE_NEW: (1, False),
 }
 
 
@@ -121,6 +125,14 @@ def pdf_callback(document_id: int, first: int, last: int) -> str:
 def page_callback(document_id: int, page: int) -> str:
     """Show one page of a bilag bundle as text."""
     return _data(Action.PAGE, document_id, page)
+
+
+def invite_callback(name: str, *, new: bool = False) -> str | None:
+    """/inviter for `name` (creating the person when `new`); None when the name is too long for a button."""
+    try:
+        return _data(Action.INVITE_NEW if new else Action.INVITE, name.replace(":", " "))
+    except ValueError:
+        return None
 
 
 def parse_callback(data: str) -> Pressed | None:

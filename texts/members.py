@@ -11,6 +11,7 @@ from storage.linking import RedeemOutcome
 from storage.subscriptions import KEYWORD_MAX_WORDS, Subscribed, SubscribeOutcome
 from texts.callbacks import (
     forget_callback,
+    invite_callback,
     past_appointments_callback,
     proposal_callback,
     unsubscribe_all_callback,
@@ -29,6 +30,22 @@ def invite_usage() -> list[str]:
 
 def invite_unclear(reason: str) -> list[str]:
     return [f"Der er ikke lavet nogen kode: {esc(reason)}."]
+
+
+def unknown_person(name: str, closest: Sequence[str]) -> list[str]:
+    """/inviter with a name nobody in the register has: no code yet; maybe a typo, maybe someone new."""
+    text = f"Ingen i registret hedder {bold(name)}, så der er ikke lavet nogen kode."
+    if closest:
+        text += " Mente du en af dem her?"
+    return [text, f"Er {esc(name)} en ny person, så tryk på Opret."]
+
+
+def unknown_person_buttons(name: str, closest: Sequence[str]) -> list[list[Button]]:
+    rows = [[Button(known, data)] for known in closest if (data := invite_callback(known)) is not None]
+    create = invite_callback(name, new=True)
+    if create is not None:
+        rows.append([Button(f"➕ Opret {name}"[:60], create)])
+    return rows
 
 
 def deep_link(bot_username: str | None, code: str) -> str:
@@ -97,7 +114,9 @@ def _source(appointment: Appointment) -> str:
     if item is not None:
         meeting = item.meeting
         decision = f"{meeting.body.name} {short_date(meeting.date)}, punkt {item.number} {item.title}"
-        return f"besluttet: {esc(decision)} (/punkt {esc(item.number)} {short_date(meeting.date)})"
+        # an agenda's indstilling until the minutes record the decision on the same item
+        verb = "besluttet" if item.decision_document_id is not None else "indstillet"
+        return f"{verb}: {esc(decision)} (/punkt {esc(item.number)} {short_date(meeting.date)})"
     return f"kilde: {esc(appointment.source)}" if appointment.source else ""
 
 

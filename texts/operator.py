@@ -142,6 +142,12 @@ def search_hits(hits: Sequence[SearchHit]) -> list[str]:
     return lines
 
 
+def unknown_person(name: str, closest: Sequence[str]) -> str:
+    """No one in the register has the name: the closest names, and how to create the person."""
+    known = f"; mente du {' eller '.join(closest)}?" if closest else "."
+    return f"ingen person hedder {name} i registret{known} Brug --new for at oprette {name} som ny person"
+
+
 def link_code_issued(issued: IssuedCode, link: str) -> list[str]:
     """The one time the operator sees a new code."""
     return [
@@ -237,6 +243,10 @@ def bad_database_url() -> str:
 
 def database_file_missing(path: object) -> str:
     return f"databasefilen {path} findes ikke: start botten eller kør `kkrbot db upgrade`"
+
+
+def database_empty() -> str:
+    return "databasen er tom: hent dokumenter med `kkrbot ingest`, eller kør `kkrbot db upgrade`"
 
 
 def database_url_unusable(err: BaseException) -> str:
