@@ -83,7 +83,7 @@ class KkrbotGroup(click.Group):
 @click.version_option(__version__, "-V", "--version", prog_name=PROG, message="%(prog)s %(version)s")
 @click.option("--debug", is_flag=True, help="Vis detaljeret log og hele fejlsporet ved uventede fejl.")
 def main(debug: bool) -> None:
-    """kkrbot: mødemateriale fra KKR Midtjylland og KD-Net i Telegram.
+    """kkrbot: mødemateriale fra KKR'erne og deres netværk i Telegram.
 
     Dagsordener, referater og bilag læses fra KL's PDF'er, gemmes i en database og besvares på dansk.
     Indstillinger læses fra miljøvariabler (se README).
@@ -130,7 +130,7 @@ def read_input_file(path: Path) -> bytes:
 def parse(file: Path, as_json: bool) -> None:
     """Læs en møde-PDF og vis, hvad parseren fandt.
 
-    FILE er en dagsorden, et referat eller et bilag fra KKR Midtjylland eller KD-Net. Uden --json
+    FILE er en dagsorden, et referat eller et bilag fra et KKR eller et af deres netværk. Uden --json
     vises et kort resumé; kan filen ikke bruges, står grunden på én linje, og afslutningskoden er 2.
     """
     from parsing import ParseError, parse_document

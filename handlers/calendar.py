@@ -13,13 +13,14 @@ from icalendar import Calendar, Event
 
 from core.time import LOCAL_TIME
 from handlers.context import HandlerContext, Sender
+from handlers.councils import scope_of
 from storage import Document, Meeting, queries
 from texts import meetings as texts
 from texts.replies import Attachment, Reply, to_replies
 
 CALENDAR_FILENAME = "kkr-moeder.ics"
 CALENDAR_MIME_TYPE = "text/calendar"
-PRODID = "-//KKR Midtjylland//kkrbot//DA"
+PRODID = "-//kkrbot//KKR-moeder//DA"
 UID_DOMAIN = "kkrbot"
 CALENDAR_LIMIT = 50
 ASSUMED_DURATION = dt.timedelta(hours=2)  # when a PDF gives a start but no end time
@@ -67,14 +68,14 @@ def meeting_event(
     return event
 
 
-def calendar_file(events: Sequence[Event]) -> bytes:
+def calendar_file(events: Sequence[Event], name: str) -> bytes:
     """The .ics bytes: VERSION 2.0, PRODID, a VTIMEZONE for every zone used, CRLF and folded lines."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", texts.CALENDAR_NAME)
+    calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", str(LOCAL_TIME))
     for event in events:
         calendar.add_component(event)
@@ -89,11 +90,12 @@ def calendar_file(events: Sequence[Event]) -> bytes:
 
 
 def meetings_calendar(ctx: HandlerContext, args: str, sender: Sender | None = None) -> list[Reply]:
-    """/kalender: the upcoming meetings as a calendar file to import."""
+    """/kalender [råd]: the upcoming meetings of the member's councils as a calendar file to import."""
     today = ctx.today()
     stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
     with ctx.db.session() as session:
-        meetings = queries.upcoming_meetings(session, today, limit=CALENDAR_LIMIT)
+        councils = scope_of(session, ctx, sender, args).councils
+        meetings = queries.upcoming_meetings(session, today, councils=councils, limit=CALENDAR_LIMIT)
         if not meetings:
             return to_replies(texts.no_meetings_for_calendar(today))
         events = [
@@ -105,5 +107,6 @@ def meetings_calendar(ctx: HandlerContext, args: str, sender: Sender | None = No
             )
             for meeting in meetings
         ]
-    attachment = Attachment(CALENDAR_FILENAME, calendar_file(events), CALENDAR_MIME_TYPE)
+        name = texts.calendar_name(sorted({meeting.body.name for meeting in meetings}))
+    attachment = Attachment(CALENDAR_FILENAME, calendar_file(events, name), CALENDAR_MIME_TYPE)
     return [Reply(texts.calendar_caption(len(meetings)), document=attachment)]

@@ -18,6 +18,7 @@ from handlers import (
     appointments,
     calendar,
     conversation,
+    councils,
     documents,
     items,
     meetings,
@@ -26,6 +27,7 @@ from handlers import (
     subscriptions,
 )
 from handlers.context import HandlerContext, Sender
+from storage import queries
 from texts import help
 from texts.callbacks import Action, parse_callback
 from texts.replies import Reply, to_replies
@@ -50,8 +52,10 @@ class Command:
 
 
 def help_command(ctx: HandlerContext, args: str, sender: Sender | None) -> list[Reply]:
-    """/hjaelp: what the bot does and every command with an example."""
-    return to_replies(help.help_text([(c.example or f"/{c.name}", c.description) for c in menu()]))
+    """/hjaelp: what the bot does, for which councils, and every command with an example."""
+    with ctx.db.session() as session:
+        councils = queries.council_names(session)
+    return to_replies(help.help_text([(c.example or f"/{c.name}", c.description) for c in menu()], councils))
 
 
 def start_command(ctx: HandlerContext, args: str, sender: Sender | None) -> list[Reply]:
@@ -86,6 +90,12 @@ COMMANDS: tuple[Command, ...] = (
         meetings.decisions,
     ),
     Command("kalender", "Kommende møder som kalenderfil (.ics)", calendar.meetings_calendar),
+    Command(
+        "raad",
+        "De råd, du ser møder fra (alle KKR'er og netværk); /raad nordjylland vælger til eller fra",
+        councils.council_command,
+        needs_sender=True,
+    ),
     Command(
         "abonner",
         "Få besked om alt nyt, om punkter med et ord, eller om dine egne (/abonner mine)",
@@ -163,6 +173,8 @@ def answer_callback(ctx: HandlerContext, data: str, sender: Sender | None = None
             return items.item_pressed(ctx, ident, value, edit=pressed.action is Action.NAV)
         case Action.CASE:
             return items.case_pressed(ctx, ident, value)
+        case Action.COUNCIL:
+            return councils.council_pressed(ctx, ident, sender)
         case Action.INVITE | Action.INVITE_NEW:
             return members.invite(ctx, value, sender, new_person=pressed.action is Action.INVITE_NEW)
         case Action.BILAG:

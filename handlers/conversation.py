@@ -10,6 +10,7 @@ from __future__ import annotations
 from core.dates import find_date_phrase, read_date
 from handlers import items, meetings, search
 from handlers.context import HandlerContext, Sender
+from handlers.councils import Scope
 from handlers.understanding import Intent, understand
 from storage import AgendaItem, queries
 from storage import search as search_meetings
@@ -36,7 +37,9 @@ def answer_text(ctx: HandlerContext, text: str, sender: Sender | None) -> list[R
             return _meeting(ctx, intent, sender)
         case "item":
             date = _date_words(ctx, intent.words)
-            return items.item(ctx, f"{intent.number} {date}", sender, focus=intent.focus, body=intent.council)
+            return items.item(
+                ctx, f"{intent.number} {date}", sender, focus=intent.focus, council=intent.council
+            )
         case "decision":
             return _decision(ctx, intent)
     return _search(ctx, intent, sender)
@@ -53,12 +56,15 @@ def _date_words(ctx: HandlerContext, words: str) -> str:
 def _meeting(ctx: HandlerContext, intent: Intent, sender: Sender | None) -> list[Reply]:
     """ "Hvornår er næste møde?", "hvad er indstillingerne til mødet i juni": the meeting (of the
     council named), its agenda, or what the question's focus asks of it."""
-    date, body = _date_words(ctx, intent.words), intent.council
+    date = _date_words(ctx, intent.words)
+    scope = None
+    if intent.council is not None:
+        scope = Scope([intent.council], date, named=True)
     if intent.focus == "recommendation":
-        return meetings.recommendations(ctx, date, sender, body=body)
+        return meetings.recommendations(ctx, date, sender, scope=scope)
     if intent.focus == "decision":
-        return meetings.decisions(ctx, date, sender, body=body)
-    return meetings.agenda(ctx, date, sender, body=body)  # no date: the next, or the one just held
+        return meetings.decisions(ctx, date, sender, scope=scope)
+    return meetings.agenda(ctx, date, sender, scope=scope)  # no date: the next, or the one just held
 
 
 def _decision(ctx: HandlerContext, intent: Intent) -> list[Reply]:

@@ -8,12 +8,13 @@ from collections.abc import Sequence
 from sqlalchemy.orm import Session
 
 from handlers.context import HandlerContext, Sender
+from handlers.councils import Scope, scope_of
 from handlers.documents import bilag_for, document_buttons
-from handlers.meetings import Chosen, find_meeting
+from handlers.meetings import Chosen, find_meeting, same_day_buttons
 from storage import AgendaItem, Meeting, queries
 from texts import help
 from texts import meetings as texts
-from texts.callbacks import case_callback, nav_callback
+from texts.callbacks import case_callback, item_callback, nav_callback
 from texts.replies import Button, Reply, to_replies
 
 # "3.2", "3,2" (a Danish keyboard), "3 2", "5", "3.2." ; a second number followed by "." or "/" is a date's
@@ -38,19 +39,22 @@ def item(
     sender: Sender | None = None,
     *,
     focus: str = "all",
-    body: str | None = None,
+    council: str | None = None,
 ) -> list[Reply]:
-    """/punkt N.N [dato]: one item of the next meeting or of the meeting on that date; `focus` puts
-    what a member asked about first (the presenter, the decision)."""
+    """/punkt N.N [dato] [råd]: one item of the next meeting or of the meeting on that date; `focus`
+    puts what a member asked about first (the presenter, the decision); `council` one named in words."""
     read = read_item_number(args)
     if read is None:
         return to_replies(help.bad_item_number(args.strip().partition(" ")[0]))
-    number, date_text = read
+    number, rest = read
     with ctx.db.session() as session:
-        found = find_meeting(session, ctx, date_text, f"punkt {number}", body=body)
+        scope = Scope([council], rest, named=True) if council else scope_of(session, ctx, sender, rest)
+        found = find_meeting(session, ctx, scope, f"punkt {number}")
         if not isinstance(found, Chosen):
             return to_replies(found)
-        return _item_replies(session, found.meeting, number, preface=found.preface, focus=focus)
+        replies = _item_replies(session, found.meeting, number, preface=found.preface, focus=focus)
+        others = same_day_buttons(found, lambda other: item_callback(other.id, number))
+        return [*replies, *to_replies(texts.same_day(found.others), others)] if others else replies
 
 
 def item_pressed(ctx: HandlerContext, meeting_id: int, number: str, *, edit: bool = False) -> list[Reply]:

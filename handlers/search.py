@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from handlers.context import HandlerContext, Sender
+from handlers.councils import scope_of
 from storage import search as search_meetings
 from storage.bilag import bilag_on_page
 from texts import help
@@ -16,12 +17,15 @@ MAX_QUERY_CHARS = 200  # longer input is no search anyone types
 
 
 def search(ctx: HandlerContext, args: str, sender: Sender | None = None) -> list[Reply]:
-    """/soeg ord...: the ten best hits across all meetings."""
+    """/soeg ord...: the ten best hits across all meetings, the member's councils' first."""
     words = " ".join(args.split())[:MAX_QUERY_CHARS]
     if not words:
         return to_replies(help.missing_search_words())
     with ctx.db.session() as session:
+        own = scope_of(session, ctx, sender, "").councils
         hits = search_meetings(session, words, limit=HIT_LIMIT)
+        if own is not None:
+            hits.sort(key=lambda hit: hit.body not in own)  # stable: the ranking within each group stays
         on_pages = {
             n: bilag_on_page(session, hit.document_id, hit.page)
             for n, hit in enumerate(hits, 1)

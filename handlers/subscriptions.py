@@ -6,7 +6,11 @@ turns the outcome into Danish replies (texts.members). What is sent is delivery'
 
 from __future__ import annotations
 
+from sqlalchemy.orm import Session
+
 from handlers.context import HandlerContext, Sender
+from handlers.understanding import split_council
+from storage import queries
 from storage.subscriptions import subscribe, subscriptions_of, unsubscribe, unsubscribe_id
 from texts import help, members
 from texts.replies import Reply, to_replies
@@ -16,7 +20,8 @@ def subscribe_command(ctx: HandlerContext, args: str, sender: Sender | None) -> 
     """/abonner (alt nyt), /abonner ORD (punkter om et ord) or /abonner mine (punkter der vedrører mig)."""
     assert sender is not None  # the command table: only from Telegram or the terminal
     with ctx.db.session() as session:
-        result = subscribe(session, sender.user_id, sender.chat_id, sender.name, args)
+        council = _council_only(session, args)
+        result = subscribe(session, sender.user_id, sender.chat_id, sender.name, args, council=council)
     return to_replies(members.subscribed(result))
 
 
@@ -30,13 +35,19 @@ def unsubscribe_command(ctx: HandlerContext, args: str, sender: Sender | None) -
             return to_replies(members.nothing_to_unsubscribe())
         return to_replies(members.unsubscribe_all_question(subscriptions), members.unsubscribe_all_buttons())
     with ctx.db.session() as session:
-        removed = unsubscribe(session, sender.user_id, args)
+        removed = unsubscribe(session, sender.user_id, args, council=_council_only(session, args))
         left = subscriptions_of(session, sender.user_id)
     if not removed:
         return to_replies(members.not_subscribed(args))
     if not left:
         return to_replies(members.nothing_left())
     return to_replies(members.subscription_list(left, removed), members.subscription_buttons(left))
+
+
+def _council_only(session: Session, args: str) -> str | None:
+    """The council the words are, when they name one and nothing else ("nordjylland", "KD-Net")."""
+    named, rest = split_council(args, queries.council_names(session))
+    return named if named is not None and not rest.strip() else None
 
 
 def subscriptions_command(ctx: HandlerContext, args: str, sender: Sender | None) -> list[Reply]:

@@ -218,6 +218,21 @@ def understand(text: str, councils: Sequence[str] = ()) -> Intent:
     return _intent(_read(unicodedata.normalize("NFC", text), tuple(councils)))
 
 
+def split_council(text: str, councils: Sequence[str]) -> tuple[str | None, str]:
+    """A council named anywhere in a command's arguments ("3.2 nordjylland", "kd-net 23. marts") and
+    the arguments without it; (None, text) when none of `councils` is named."""
+    tokens = tuple(_Token(m[0], fold(m[0]), m.start(), m.end()) for m in TOKEN_RE.finditer(text))
+    roles: list[Role] = ["word"] * len(tokens)
+    council = _mark_council(tokens, roles, tuple(councils)) if councils else None
+    if council is None:
+        return None, text
+    rest = text
+    for token, role in reversed(list(zip(tokens, roles, strict=True))):
+        if role == "council":
+            rest = rest[: token.start] + rest[token.end :]
+    return council, " ".join(rest.split())
+
+
 def _read(text: str, councils: tuple[str, ...]) -> _Reading:
     """Each token's role, in an order that settles overlaps: small talk, items, dates, councils."""
     tokens = tuple(_Token(m[0], fold(m[0]), m.start(), m.end()) for m in TOKEN_RE.finditer(text))

@@ -301,6 +301,15 @@ class Member(Base):
     )
 
 
+class MemberCouncil(Base):
+    """A council a member has chosen to follow in the bot (/raad); none chosen means every council."""
+
+    __tablename__ = "member_council"
+
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), primary_key=True)
+    body_id: Mapped[int] = mapped_column(ForeignKey("body.id", ondelete="CASCADE"), primary_key=True)
+
+
 class LinkCode(Base):
     """A one-time code from an administrator that links a member to a person."""
 

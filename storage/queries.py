@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy import Select, select
@@ -22,10 +23,18 @@ from storage.models import (
     Section,
 )
 
+# Which councils (bodies) a read is about: one name, several, or None for every council.
+Councils = str | Collection[str] | None
 
-def _meetings(body: str | None) -> Select[tuple[Meeting]]:
+
+def _names(councils: Councils) -> list[str] | None:
+    return [councils] if isinstance(councils, str) else None if councils is None else list(councils)
+
+
+def _meetings(councils: Councils) -> Select[tuple[Meeting]]:
     query = select(Meeting).join(Meeting.body)
-    return query.where(Body.name == body) if body is not None else query
+    names = _names(councils)
+    return query.where(Body.name.in_(names)) if names is not None else query
 
 
 def council_names(session: Session) -> list[str]:
@@ -33,18 +42,18 @@ def council_names(session: Session) -> list[str]:
     return list(session.scalars(select(Body.name).order_by(Body.name)))
 
 
-def next_meeting(session: Session, today: dt.date, body: str | None = None) -> Meeting | None:
+def next_meeting(session: Session, today: dt.date, councils: Councils = None) -> Meeting | None:
     """The first meeting on or after `today` that is not cancelled."""
-    meetings = upcoming_meetings(session, today, body=body, limit=1)
+    meetings = upcoming_meetings(session, today, councils=councils, limit=1)
     return meetings[0] if meetings else None
 
 
 def upcoming_meetings(
-    session: Session, today: dt.date, body: str | None = None, limit: int = 10
+    session: Session, today: dt.date, councils: Councils = None, limit: int = 10
 ) -> list[Meeting]:
     """Meetings on or after `today` that are not cancelled, soonest first."""
     query = (
-        _meetings(body)
+        _meetings(councils)
         .where(Meeting.date >= today, Meeting.state != "cancelled")
         .order_by(Meeting.date, Body.name)
         .limit(limit)
@@ -53,35 +62,43 @@ def upcoming_meetings(
 
 
 def latest_meetings(
-    session: Session, n: int = 5, body: str | None = None, before: dt.date | None = None
+    session: Session, n: int = 5, councils: Councils = None, before: dt.date | None = None
 ) -> list[Meeting]:
     """The `n` most recent meetings (before `before` when given), newest first."""
-    query = _meetings(body)
+    query = _meetings(councils)
     if before is not None:
         query = query.where(Meeting.date < before)
     return list(session.scalars(query.order_by(Meeting.date.desc(), Body.name).limit(n)))
 
 
-def meeting_dates(session: Session, body: str | None = None) -> list[dt.date]:
+def meeting_dates(session: Session, councils: Councils = None) -> list[dt.date]:
     """Every date a meeting is stored on, for reading a member's "marts" or "23. april" against."""
     query = select(Meeting.date).join(Meeting.body)
-    if body is not None:
-        query = query.where(Body.name == body)
+    names = _names(councils)
+    if names is not None:
+        query = query.where(Body.name.in_(names))
     return sorted(set(session.scalars(query)))
 
 
-def latest_meeting_with_minutes(session: Session, today: dt.date, body: str | None = None) -> Meeting | None:
+def meetings_on(session: Session, day: dt.date, councils: Councils = None) -> list[Meeting]:
+    """Every council's meeting on `day` (of `councils` when given), by council name."""
+    return list(session.scalars(_meetings(councils).where(Meeting.date == day).order_by(Body.name)))
+
+
+def latest_meeting_with_minutes(
+    session: Session, today: dt.date, councils: Councils = None
+) -> Meeting | None:
     """The most recent meeting up to `today` whose minutes (referat) are stored."""
     has_minutes = select(Document.id).where(
         Document.meeting_id == Meeting.id, Document.kind == DocumentKind.REFERAT, Document.is_current
     )
-    query = _meetings(body).where(Meeting.date <= today, has_minutes.exists())
+    query = _meetings(councils).where(Meeting.date <= today, has_minutes.exists())
     return session.scalars(query.order_by(Meeting.date.desc(), Body.name).limit(1)).first()
 
 
-def meeting_on(session: Session, day: dt.date, body: str | None = None) -> Meeting | None:
-    """The meeting of `body` on `day`; without a body, the first by body name."""
-    return session.scalars(_meetings(body).where(Meeting.date == day).order_by(Body.name)).first()
+def meeting_on(session: Session, day: dt.date, councils: Councils = None) -> Meeting | None:
+    """The meeting of `councils` on `day`; the first by council name when several met."""
+    return session.scalars(_meetings(councils).where(Meeting.date == day).order_by(Body.name)).first()
 
 
 def items_of(session: Session, meeting: Meeting) -> list[AgendaItem]:

@@ -79,14 +79,22 @@ def subscribe(
     name: str | None,
     words: str = "",
     now: dt.datetime | None = None,
+    council: str | None = None,
 ) -> Subscribed:
-    """Follow everything (no words), `mine`, a body by its name, or a keyword; commits."""
+    """Follow everything (no words), `mine`, a body by its name (or the `council` the words were read
+    as), or a keyword; commits."""
     with committing(session):
-        return _subscribe(session, user_id, chat_id, name, words.strip(), now or utcnow())
+        return _subscribe(session, user_id, chat_id, name, words.strip(), now or utcnow(), council)
 
 
 def _subscribe(
-    session: Session, user_id: int, chat_id: int, name: str | None, words: str, now: dt.datetime
+    session: Session,
+    user_id: int,
+    chat_id: int,
+    name: str | None,
+    words: str,
+    now: dt.datetime,
+    council: str | None = None,
 ) -> Subscribed:
     if len(words) > KEYWORD_MAX_CHARS or len(query_terms(words)) > KEYWORD_MAX_WORDS:
         return Subscribed(SubscribeOutcome.TOO_LONG)
@@ -97,7 +105,7 @@ def _subscribe(
         if member.person_id is None:
             return Subscribed(SubscribeOutcome.NEEDS_LINK, MINE)
         kind, value = MINE, ""
-    elif (body := _body_named(session, words)) is not None:
+    elif (body := council or _body_named(session, words)) is not None:
         kind, value = "body", body
     else:
         kind, value = "keyword", normalized_keyword(words)
@@ -114,9 +122,11 @@ def _subscribe(
     return Subscribed(SubscribeOutcome.ADDED, kind, value)
 
 
-def unsubscribe(session: Session, user_id: int, words: str = "") -> list[Subscription]:
-    """Stop following the keyword, body or `mine` the words name, or everything without words;
-    commits and returns what was removed."""
+def unsubscribe(
+    session: Session, user_id: int, words: str = "", council: str | None = None
+) -> list[Subscription]:
+    """Stop following the keyword, body (or `council`) or `mine` the words name, or everything without
+    words; commits and returns what was removed."""
     member = member_for_user(session, user_id)
     if member is None:
         return []
@@ -126,7 +136,7 @@ def unsubscribe(session: Session, user_id: int, words: str = "") -> list[Subscri
     elif words.lower() == MINE:
         removed = [s for s in member.subscriptions if s.kind == MINE]
     else:
-        stems, body = keyword_stems(words), _body_named(session, words)
+        stems, body = keyword_stems(words), council or _body_named(session, words)
         removed = [
             s
             for s in member.subscriptions

@@ -54,7 +54,7 @@ def test_next_and_upcoming_meetings(db_session: Session) -> None:
         ("2024-03-01", "KD-Net"),
         ("2024-06-14", "KKR Midtjylland"),
     ]
-    nxt = queries.next_meeting(db_session, today, body="KKR Midtjylland")
+    nxt = queries.next_meeting(db_session, today, councils="KKR Midtjylland")
     assert nxt is not None and nxt.date == dt.date(2024, 6, 14)
     same_day = queries.next_meeting(db_session, dt.date(2024, 6, 14))
     assert same_day is not None and same_day.date == dt.date(2024, 6, 14)
@@ -62,7 +62,7 @@ def test_next_and_upcoming_meetings(db_session: Session) -> None:
 
     latest = queries.latest_meetings(db_session, 2)
     assert [m.date.isoformat() for m in latest] == ["2024-06-14", "2024-03-01"]
-    before = queries.latest_meetings(db_session, 5, body="KKR Midtjylland", before=dt.date(2024, 3, 1))
+    before = queries.latest_meetings(db_session, 5, councils="KKR Midtjylland", before=dt.date(2024, 3, 1))
     assert [m.date.isoformat() for m in before] == ["2024-01-10"]
 
     both = db_session.scalars(

@@ -30,6 +30,7 @@ class Action(enum.StrEnum):
     PAGE = "page"  # page `value` of document `id` (a bilag bundle) as text
     INVITE = "inv"  # /inviter for the person named `value` (a name the register has)
     INVITE_NEW = "invnew"  # /inviter, creating the person named `value`
+    COUNCIL = "raad"  # follow council `id` or stop (/raad)
 
 
 # how many parts after the action each one carries, and whether the first of them is an id
@@ -48,6 +49,7 @@ _SHAPES = {
     Action.PAGE: (2, True),
     Action.INVITE: (1, False),
     Action.INVITE_NEW: (1, False),
+    Action.COUNCIL: (1, True),
 }
 
 
@@ -133,6 +135,11 @@ def invite_callback(name: str, *, new: bool = False) -> str | None:
         return _data(Action.INVITE_NEW if new else Action.INVITE, name.replace(":", " "))
     except ValueError:
         return None
+
+
+def council_callback(body_id: int) -> str:
+    """Toggle a council in /raad."""
+    return _data(Action.COUNCIL, body_id)
 
 
 def parse_callback(data: str) -> Pressed | None:

@@ -16,15 +16,20 @@ from texts.html import bold, esc
 from texts.meetings import EXAMPLE_DATE, echo, meeting_line
 
 
-def help_text(commands: Sequence[tuple[str, str]]) -> list[str]:
-    """What the bot does and every command (`/example`, description) with an example."""
+def help_text(commands: Sequence[tuple[str, str]], councils: Sequence[str] = ()) -> list[str]:
+    """What the bot does, for which councils, and every command (`/example`, description) with an example."""
+    whose = _listed(councils) if councils else "KKR'erne og deres kommunaldirektørnetværk"
     intro = (
-        "Jeg kender dagsordener, referater og bilag fra KKR Midtjylland og KD-Net, "
+        f"Jeg kender dagsordener, referater og bilag fra {whose}, "
         "så du ikke behøver åbne en lang PDF på telefonen."
     )
     lines = "\n".join(f"{esc(example)}: {esc(_lower_first(what))}" for example, what in commands)
     dates = "Datoer kan skrives frit, fx 14. juni 2022, 14-06-2022, 23. marts eller i morgen."
     return [intro, f"{bold('Kommandoer')}\n{lines}", esc(dates)]
+
+
+def _listed(names: Sequence[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " og " + names[-1]
 
 
 def _lower_first(text: str) -> str:

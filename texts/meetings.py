@@ -347,6 +347,16 @@ def next_item_label(number: str) -> str:
     return f"{number} ▶"
 
 
+def same_day(others: Sequence[Meeting]) -> list[str]:
+    """Under a meeting: the other councils that met the same day."""
+    names = ", ".join(esc(m.body.name) for m in others)
+    return [f"Samme dag holdt også {names} møde:"]
+
+
+def same_day_label(meeting: Meeting) -> str:
+    return meeting.body.name
+
+
 def meeting_button_label(meeting: Meeting) -> str:
     """A meeting's button in /moeder: `23.03.2022 KKR Midtjylland`."""
     return f"{short_date(meeting.date)} {meeting.body.name}"
@@ -354,7 +364,12 @@ def meeting_button_label(meeting: Meeting) -> str:
 
 # --- /kalender ---
 
-CALENDAR_NAME = "KKR Midtjylland: møder"
+
+def calendar_name(councils: Sequence[str]) -> str:
+    """The calendar's name in the member's calendar app: the councils whose meetings it holds."""
+    if len(councils) == 1:
+        return f"{councils[0]}: møder"
+    return "KKR-møder" if not councils or len(councils) > 2 else f"{' og '.join(councils)}: møder"
 
 
 def calendar_event_title(meeting: Meeting) -> str:
