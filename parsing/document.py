@@ -14,7 +14,6 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
 
-from core.bodies import KDNET
 from core.kinds import DocumentKind
 from core.pdf import why_not_pdf
 from parsing.appointments import with_appointments
@@ -116,10 +115,7 @@ def _read(data: bytes, pdf: Any) -> ParsedDocument:
     meta = meta.filled_from(_meta(layout, headings))
     if not meta.body or not meta.meeting_date:
         raise ParseError(NOT_A_MEETING)
-    top_level_items = meta.body == KDNET
-    sections, items = parse_structure(
-        layout.lines, layout.body_size, layout.links, headings, top_level_items=top_level_items
-    )
+    sections, items = parse_structure(layout.lines, layout.body_size, layout.links, headings)
     section_titles = {section.number: section.title for section in sections}
     items = [with_appointments(item, section_titles.get(item.section_number or "")) for item in items]
     kind = meta.kind

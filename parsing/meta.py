@@ -1,8 +1,10 @@
 """Which meeting a document describes: kind, body, date, time and place.
 
 KKR documents say it on a front page (`Dato:`/`Sted:`) and in the running header
-(`KKR Midtjylland | 23-03-2022`); KD-Net minutes say it in a title and a `Tid og sted:` line.
-Each source fills what the others lack, so a document without a front page still gets its date.
+(`KKR Midtjylland | 23-03-2022`); a directors' network's minutes say it in a title ("Referat af møde
+i kommunaldirektørnetværket i den midtjyske region, den …") and a `Tid og sted:` line. Each source
+fills what the others lack, so a document without a front page still gets its date. The council is
+named by core.bodies; a network's short code in the running header (`K29 | 12-05-2022`) is its name.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from core.bodies import body_named
+from core.bodies import body_named, is_code, is_kkr
 from core.dates import find_date, find_time_range
 from core.kinds import KIND_WORDS_PATTERN, DocumentKind, kind_named
 from parsing.layout import Line
@@ -25,6 +27,7 @@ KIND_TITLE_RE = re.compile(
 LABEL_RE = re.compile(r"^(Dato|Sted|Tid og sted|Tid|Mødested|Deltagere|Afbud|Fraværende)\s*:\s*(.*)$")
 VENUE_PREFIX_RE = re.compile(r"^(?:mødet\s+(?:af)?holdes\s+(?:på|i|hos)|sted:)\s*", re.IGNORECASE)
 FRONT_MATTER_LINES = 40  # the front page or title block is within the first lines of a document
+TITLE_LINES = 6  # the council is named within the first lines: a title may wrap over two or three
 
 
 @dataclass(frozen=True)
@@ -37,13 +40,19 @@ class MeetingMeta:
     start_time: dt.time | None = None
     end_time: dt.time | None = None
     location: str | None = None
+    network_code: str | None = None  # a running header's code such as "K29", naming a directors' network
 
     def filled_from(self, other: MeetingMeta) -> MeetingMeta:
-        """This meta with its gaps filled from `other`."""
+        """This meta with its gaps filled from `other`; a directors' network takes its code as name."""
+        body = self.body or other.body
+        code = self.network_code or other.network_code
+        if body and code and not is_kkr(body):
+            body = code
         return replace(
             self,
             kind=self.kind or other.kind,
-            body=self.body or other.body,
+            body=body,
+            network_code=code,
             meeting_date=self.meeting_date or other.meeting_date,
             start_time=self.start_time or other.start_time,
             end_time=self.end_time or other.end_time,
@@ -71,22 +80,18 @@ def _clean_location(text: str) -> str | None:
 
 
 def from_front_matter(lines: Sequence[Line]) -> MeetingMeta:
-    """Kind, body, date, time and place from a KKR front page or a KD-Net title block.
+    """Kind, body, date, time and place from a KKR front page or a directors' network's title block.
 
     `lines` are the lines before the first numbered heading.
     """
-    meta = MeetingMeta()
     head = lines[:FRONT_MATTER_LINES]
+    meta = MeetingMeta(body=_council_in_title(head[:TITLE_LINES]))
     for index, line in enumerate(head):
         squeezed = line.text.replace(" ", "").upper()
-        if meta.kind is None and index < 6 and line.bold:
+        if meta.kind is None and index < TITLE_LINES and line.bold:
             title = KIND_TITLE_RE.match(line.text) or KIND_TITLE_RE.match(squeezed)
             if title:
                 meta = replace(meta, kind=kind_named(title[1]))
-        if meta.body is None and index < 6:
-            body = body_named(line.text) or body_named(squeezed.replace("KKR", "KKR "))
-            if body:
-                meta = replace(meta, body=body)
         label = LABEL_RE.match(line.text)
         if not label:
             continue
@@ -103,6 +108,14 @@ def from_front_matter(lines: Sequence[Line]) -> MeetingMeta:
     return meta
 
 
+def _council_in_title(lines: Sequence[Line]) -> str | None:
+    """The council the first lines name, read as one text (a title wraps: "… i den" / "nordjyske region"),
+    else in a letter-spaced line ("K K R   M I D T J Y L L A N D")."""
+    named = body_named(join_words([line.text for line in lines]))
+    squeezed = (body_named(line.text.replace(" ", "").upper().replace("KKR", "KKR ")) for line in lines)
+    return named or next((body for body in squeezed if body), None)
+
+
 def from_title(lines: Sequence[Line]) -> MeetingMeta:
     """The date in a bold title block such as `Referat af møde i ... den 20.` / `august 2021`."""
     title: list[str] = []
@@ -114,14 +127,19 @@ def from_title(lines: Sequence[Line]) -> MeetingMeta:
 
 
 def from_running_headers(headers: Sequence[Line]) -> MeetingMeta:
-    """Body, date and (for bundles) kind from headers such as `KKR Midtjylland | Bilag | 23-04-2021`."""
+    """Body, date and (for bundles) kind from headers such as `KKR Midtjylland | Bilag | 23-04-2021`.
+
+    A first field that names no council but is a short code (`K29 | 12-05-2022`) is kept as
+    `network_code`: the name of the directors' network the document's title names in words.
+    """
     for line in headers:
         if "|" not in line.text:
             continue
         fields = [f.strip() for f in line.text.split("|")]
         body = body_named(fields[0])
+        code = fields[0] if body is None and is_code(fields[0]) else None
         date = find_date(line.text)
         if body or date:
             kind = DocumentKind.BILAG if any(f.lower() == "bilag" for f in fields) else None
-            return MeetingMeta(kind=kind, body=body, meeting_date=date)
+            return MeetingMeta(kind=kind, body=body, meeting_date=date, network_code=code)
     return MeetingMeta()

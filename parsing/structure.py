@@ -95,6 +95,11 @@ def _in_sequence(lines: Sequence[Line], indexes: list[int]) -> list[int]:
     return kept
 
 
+def _sub_number(line: Line) -> str | None:
+    m = HEADING_RE.match(line.text)
+    return m[2] if m else None
+
+
 def _blocks(lines: Sequence[Line], heading_indexes: list[int], top_level_items: bool) -> list[_Block]:
     blocks: list[_Block] = []
     starts = set(heading_indexes)
@@ -208,12 +213,15 @@ def parse_structure(
     body_size: float,
     links: Sequence[Link],
     headings: list[int],
-    *,
-    top_level_items: bool,
 ) -> tuple[list[ParsedSection], list[ParsedItem]]:
-    """Sections and items under the `headings` (from find_headings); lines before the first are ignored."""
+    """Sections and items under the `headings` (from find_headings); lines before the first are ignored.
+
+    A document that numbers items within sections ("3.2") has sections at its top level; one whose
+    headings are all single numbers (a directors' network's minutes) has items there.
+    """
     body = [ln for ln in lines if abs(ln.size - body_size) < 0.6]
     spacing, vocabulary = Spacing.of(body), Vocabulary.of(body)
+    top_level_items = not any(_sub_number(lines[index]) for index in headings)
     blocks = _blocks(lines, headings, top_level_items)
     sections: list[ParsedSection] = []
     items: list[ParsedItem] = []

@@ -236,8 +236,19 @@ def _item_story(item: dict[str, Any], s: dict[str, ParagraphStyle], style: Style
     return story
 
 
-def render_kdnet(meeting: dict[str, Any], style: Style) -> tuple[bytes, dict[str, Any]]:
-    """KD-Net minutes in `style`: title block, `Tid og sted:`, items `N. Title v. Presenter`."""
+def render_kdnet(
+    meeting: dict[str, Any],
+    style: Style,
+    *,
+    network: str = "kommunaldirektørnetværket i den midtjyske region",
+    directors: str = "Kommunaldirektørerne i den midtjyske region",
+    header: str | None = None,
+) -> tuple[bytes, dict[str, Any]]:
+    """KD-Net minutes in `style`: title block, `Tid og sted:`, items `N. Title v. Presenter`.
+
+    Another region's network: `network` as its title names it, `directors` as its participants, and
+    `header`, a running header on every page (`K17 | 03-09-2021`), if it has one.
+    """
     want = copy.deepcopy(meeting)
     date = dt.date.fromisoformat(meeting["meeting_date"])
     months = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
@@ -251,9 +262,9 @@ def render_kdnet(meeting: dict[str, Any], style: Style) -> tuple[bytes, dict[str
                              leading=style.item * 1.25, spaceBefore=12)  # fmt: skip
     start = meeting["start_time"].replace(":", ".")
     story: list[Any] = [
-        _para(f"Referat af møde i kommunaldirektørnetværket i den midtjyske region, den {worded}", bold),
+        _para(f"Referat af møde i {escape(network)}, den {worded}", bold),
         _para(f"Tid og sted: {worded}, kl. {start} – 12.00, {escape(meeting['location'])}", bold),
-        _para("Deltagere: Kommunaldirektørerne i den midtjyske region.", body),
+        _para(f"Deltagere: {escape(directors)}.", body),
     ]
     for item in meeting["items"]:
         story.append(_para(f"{item['number']} {escape(item['title'])}", body))
@@ -275,7 +286,7 @@ def render_kdnet(meeting: dict[str, Any], style: Style) -> tuple[bytes, dict[str
                     item["attachments"].append(title)
                 story.append(_block_flowable(block, body, styles, style))
     buffer = io.BytesIO()
-    doc = _Doc(buffer, replace(style, header=False), "")
+    doc = _Doc(buffer, replace(style, header=header is not None, front_page=False), header or "")
     doc.build(story)
     want["pages"] = doc.page
     for item in want["items"]:

@@ -40,7 +40,7 @@ def db(database: storage.Database, parsed_pdfs: Parsed) -> Iterator[storage.Data
     agenda, _ = parsed_pdfs["kkr-dagsorden-2022-03-23"]
     minutes, _ = parsed_pdfs["kkr-referat-2021-04-23"]
     with database.session() as session:
-        for name, (parsed, digest) in parsed_pdfs.items():
+        for parsed, digest in parsed_pdfs.values():
             storage.store_document(session, parsed, sha256=digest)
         storage.store_document(session, as_council(agenda, NORDJYLLAND, NORTH_DAY), sha256=sha("north"))
         storage.store_document(
