@@ -2,7 +2,12 @@
 
 The handlers are transport-neutral (text in, Reply out); this module turns Telegram updates into
 calls to them, and delivery.botapi sends their replies. Database work runs in a worker thread so one
-slow query never stalls the bot's event loop.
+slow query never stalls the bot's event loop, and updates from different chats are handled side by
+side (one chat's in order), so a burst of members is answered at Telegram's pace.
+
+Everything the bot sends shares one budget of Telegram's limits, a delivery.pacing.Pacer: replies
+through the application's Bot (its rate limiter, delivery.ratelimit), notices through the outbox
+sender's own Bot, replies first.
 """
 
 from __future__ import annotations
@@ -11,15 +16,15 @@ import asyncio
 import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import BotCommand, Update
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
+    BaseUpdateProcessor,
     CallbackQueryHandler,
     ContextTypes,
     MessageHandler,
@@ -31,7 +36,9 @@ from bot.pollers import register_sources
 from bot.updates import sender_of
 from delivery.botapi import make_bot, send_replies
 from delivery.fanout import fan_out
+from delivery.pacing import Pacer
 from delivery.proposal_notices import queue_proposal_notices
+from delivery.ratelimit import PacedRateLimiter
 from delivery.reminders import queue_reminders
 from delivery.sender import MAX_IN_FLIGHT, OutboxSender
 from handlers.commands import answer, answer_callback, menu
@@ -44,12 +51,17 @@ CONTEXT_KEY = "kkrbot"
 SENDER_KEY = "kkrbot.outbox_sender"
 FANOUT_SECONDS = 3  # how soon a stored document's notices are in the outbox
 ALLOWED_UPDATES = ["message", "callback_query"]  # what the handlers below take, polled or by webhook
-REPLY_RATE = 25  # messages per second PTB's limiter lets interactive replies go at
+CONCURRENT_UPDATES = 64  # updates handled at once, each from a different chat
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
 
 def handler_context(db: Database, settings: Settings) -> HandlerContext:
-    return HandlerContext(db=db, today=settings.clock().today, admins=frozenset(settings.admins))
+    return HandlerContext(
+        db=db,
+        today=settings.clock().today,
+        admins=frozenset(settings.admins),
+        sources=settings.polled_sources,
+    )
 
 
 def _ctx(context: ContextTypes.DEFAULT_TYPE) -> HandlerContext:
@@ -84,6 +96,41 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             await context.bot.send_message(update.effective_chat.id, help.sorry())
         except Exception:  # the chat may be gone; the log line above is what matters
             log.warning("kunne ikke sende fejlbesked til chat %s", update.effective_chat.id)
+
+
+class ChatOrderedUpdates(BaseUpdateProcessor):
+    """Updates from different chats are handled side by side, up to `concurrent` at once; one chat's
+    updates one after another, in the order they came. (PTB's own limit, taken before this one, is
+    set so high that a member writing fast cannot fill it and hold up everyone else.)"""
+
+    def __init__(self, concurrent: int) -> None:
+        super().__init__(max_concurrent_updates=1_000_000)
+        self._running = asyncio.Semaphore(concurrent)
+        self._chats: dict[int, tuple[asyncio.Lock, int]] = {}  # per chat: its lock, updates holding it
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is None:
+            async with self._running:
+                await coroutine
+            return
+        lock, users = self._chats.get(chat.id, (asyncio.Lock(), 0))
+        self._chats[chat.id] = (lock, users + 1)
+        try:
+            async with lock, self._running:
+                await coroutine
+        finally:
+            lock, users = self._chats[chat.id]
+            if users > 1:
+                self._chats[chat.id] = (lock, users - 1)
+            else:
+                del self._chats[chat.id]
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to close."""
 
 
 def outbox_sender(application: AnyApplication) -> OutboxSender | None:
@@ -151,19 +198,23 @@ def build_application(settings: Settings, db: Database) -> AnyApplication:
     """The bot, ready for run_polling(): handlers, error handler, jobs and the outbox sender."""
     assert settings.telegram_token is not None
     token = settings.telegram_token.get_secret_value()
-    replies_bot = make_bot(
-        token,
-        settings.telegram_api_url,
-        rate_limiter=AIORateLimiter(overall_max_rate=REPLY_RATE, max_retries=3),
+    pacer = Pacer(settings.send_rate)  # the one send budget: replies first, notices at KKRBOT_SEND_RATE
+    replies_bot = make_bot(token, settings.telegram_api_url, rate_limiter=PacedRateLimiter(pacer))
+    application = (
+        ApplicationBuilder()
+        .bot(replies_bot)
+        .concurrent_updates(ChatOrderedUpdates(CONCURRENT_UPDATES))
+        .post_init(_post_init)
+        .post_stop(_post_stop)
+        .build()
     )
-    application = ApplicationBuilder().bot(replies_bot).post_init(_post_init).post_stop(_post_stop).build()
     application.bot_data[CONTEXT_KEY] = handler_context(db, settings)
-    # notices go out through a Bot of their own, paced by the sender instead of PTB's limiter
+    # notices go out through a Bot of their own (its own connections), in the same pacer's slots
     notices_bot = make_bot(token, settings.telegram_api_url, connections=MAX_IN_FLIGHT + 2)
     application.bot_data[SENDER_KEY] = OutboxSender(
         db,
         notices_bot,
-        rate=settings.send_rate,
+        pacer=pacer,
         lease=dt.timedelta(seconds=settings.outbox_lease_seconds),
         owns_bot=True,
     )

@@ -1,10 +1,11 @@
 """The outbox sender: claims due notices and sends them to Telegram at a pace Telegram accepts.
 
 It runs inside `kkrbot run` as one asyncio task (start() in post_init, stop() in post_stop, wired by
-bot/app.py) with a telegram.Bot of its own (delivery.botapi.make_bot), without PTB's AIORateLimiter:
-that limiter is a token bucket that sends bursts after every pause and retries 429s by itself, so a
-broadcast through it draws 429s; here the Pacer spaces every send and a 429 holds all later sends
-for its retry_after. Interactive replies keep the application's bot and its limiter.
+bot/app.py) with a telegram.Bot of its own (delivery.botapi.make_bot, no rate limiter of its own, so
+notices cannot take the connections replies need). Each notice waits for a slot of the Pacer it
+shares with the replies (delivery.pacing): at notice priority, so a member's answer goes first and
+the broadcast takes what the replies leave, at no more than KKRBOT_SEND_RATE. A 429 holds every
+send, replies included, for its retry_after.
 
 What each answer means for the row (storage.outbox): accepted → sent; 429 → the same notice again
 after retry_after; 403 or 400 "chat not found" → the member is marked inactive and their pending
@@ -22,18 +23,17 @@ import logging
 import os
 import secrets
 import socket
-import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, RetryAfter
-from telegram.warnings import PTBDeprecationWarning
 
 from core.time import utcnow
 from delivery.botapi import send_html
-from delivery.pacing import Pacer
+from delivery.pacing import Pacer, Priority, Slot
+from delivery.ratelimit import retry_after_seconds
 from storage import Database
 from storage.outbox import (
     DEFAULT_LEASE,
@@ -61,14 +61,6 @@ def worker_name() -> str:
     return f"{socket.gethostname()[:60]}:{os.getpid()}:{secrets.token_hex(4)}"
 
 
-def _retry_after_seconds(error: RetryAfter) -> float:
-    """retry_after in seconds, whether PTB gives an int or (PTB_TIMEDELTA, the future) a timedelta."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        retry_after = error.retry_after
-    return retry_after.total_seconds() if isinstance(retry_after, dt.timedelta) else float(retry_after)
-
-
 def spread_by_chat(notices: Iterable[ClaimedNotice]) -> list[ClaimedNotice]:
     """Every chat's first notice, then every chat's second, ...: two notices to one chat never sit side
     by side, so the per-chat limit rarely holds up the others."""
@@ -88,7 +80,7 @@ class OutboxSender:
         db: Database,
         bot: Bot,
         *,
-        rate: float,
+        pacer: Pacer,
         lease: dt.timedelta = DEFAULT_LEASE,
         first_retry_delay: dt.timedelta = FIRST_RETRY_DELAY,
         idle_seconds: float = IDLE_SECONDS,
@@ -98,7 +90,8 @@ class OutboxSender:
     ) -> None:
         self.db = db
         self.bot = bot
-        self.pacer = Pacer(rate)
+        self.pacer = pacer
+        rate = pacer.notice_rate
         self.lease = lease
         self.first_retry_delay = first_retry_delay
         self.idle_seconds = idle_seconds
@@ -125,7 +118,7 @@ class OutboxSender:
             await self.bot.initialize()
         self._stopping = False
         self._task = asyncio.create_task(self.run(), name="kkrbot-outbox")
-        log.info("udsendelse startet (%s beskeder/s, arbejder %s)", 1 / self.pacer.interval, self.worker)
+        log.info("udsendelse startet (%s beskeder/s, arbejder %s)", self.pacer.notice_rate, self.worker)
 
     async def stop(self) -> None:
         """Stop claiming, let sends in flight finish, give back what was claimed but not tried."""
@@ -173,17 +166,19 @@ class OutboxSender:
         while untried and not self._stopping:
             notice = untried[0]
             await self._slots.acquire()
-            await self.pacer.wait_turn(notice.chat_id)
+            slot = await self.pacer.turn(notice.chat_id, Priority.NOTICE)
             held_for = utcnow() - notice.claimed_at
             if self._stopping or held_for > self.lease or (started and held_for > self.lease / 2):
-                self._slots.release()  # held long (a 429 pause, a slow machine): others may take it soon
+                slot.done()  # held long (a 429 pause, replies, a slow machine): others may take it soon
+                self._slots.release()
                 break
             untried.pop(0)
             started += 1
             if notice.member_id in self._unreachable:
+                slot.done()
                 self._slots.release()
                 continue
-            task = asyncio.create_task(self._deliver(notice))
+            task = asyncio.create_task(self._deliver(notice, slot))
             self._in_flight.add(task)
             task.add_done_callback(self._in_flight.discard)
         if untried:
@@ -196,29 +191,28 @@ class OutboxSender:
 
     # ----------------------------------------------------------------- one notice
 
-    async def _deliver(self, notice: ClaimedNotice) -> None:
+    async def _deliver(self, notice: ClaimedNotice, slot: Slot) -> None:
         try:
-            await self._send_until_answered(notice)
+            await self._send_until_answered(notice, slot)
         except Exception as error:  # recording the outcome failed (database away): the lease brings it back
             log.error("udsendelse: besked %s: %s", notice.id, error)
         finally:
             self._slots.release()
 
-    async def _send_until_answered(self, notice: ClaimedNotice) -> None:
-        """Send once; after a 429 wait (everyone waits) and send the same notice again."""
+    async def _send_until_answered(self, notice: ClaimedNotice, slot: Slot) -> None:
+        """Send in `slot`; after a 429 wait (everyone waits) and send the same notice again."""
         while True:
             try:
-                await send_html(self.bot, notice.chat_id, notice.text, notice.buttons)
+                await self._send(notice, slot)
             except RetryAfter as error:
-                self.pacer.answered(notice.chat_id)
-                seconds = _retry_after_seconds(error)
+                seconds = retry_after_seconds(error)
                 self.retry_after_count += 1
                 self.pacer.hold(seconds)
                 log.warning("Telegram beder om pause i %s s (429); udsendelsen venter", seconds)
                 if self._stopping:
                     await asyncio.to_thread(self._in_session, release, [notice.id], self.worker)
                     return
-                await self.pacer.wait_turn(notice.chat_id)
+                slot = await self.pacer.turn(notice.chat_id, Priority.NOTICE, retry_of=slot)
                 continue
             except Forbidden as error:
                 await self._member_gone(notice, f"Forbidden: {error}")
@@ -231,9 +225,15 @@ class OutboxSender:
             except Exception as error:  # NetworkError: timeouts, 5xx, a lost connection; or anything else
                 await self._retry_later(notice, f"{type(error).__name__}: {error}")
             else:
-                self.pacer.answered(notice.chat_id)
                 await asyncio.to_thread(self._in_session, mark_sent, notice.id)
             return
+
+    async def _send(self, notice: ClaimedNotice, slot: Slot) -> None:
+        """One try in its slot; the chat's spacing counts from Telegram's answer, whatever it was."""
+        try:
+            await send_html(self.bot, notice.chat_id, notice.text, notice.buttons)
+        finally:
+            slot.done()
 
     async def _member_gone(self, notice: ClaimedNotice, reason: str) -> None:
         self._unreachable.add(notice.member_id)

@@ -82,7 +82,7 @@ async def sending(server: FakeTelegram, db: Database, rate: float = 50) -> Async
     """An OutboxSender on its own Bot, running in this event loop until the block ends."""
     async with Bot(server.token, base_url=server.base_url, base_file_url=server.base_file_url) as bot:
         sender = OutboxSender(
-            db, bot, rate=rate, first_retry_delay=dt.timedelta(milliseconds=50), idle_seconds=0.05
+            db, bot, pacer=Pacer(rate), first_retry_delay=dt.timedelta(milliseconds=50), idle_seconds=0.05
         )
         await sender.start()
         try:
@@ -96,65 +96,6 @@ async def until(condition: Callable[[], bool], timeout: float = 20) -> None:
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         await asyncio.sleep(0.02)
-
-
-# --------------------------------------------------------------------- the pacer, on a clock of its own
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def test_the_pacer_spaces_sends_by_one_over_the_rate() -> None:
-    clock = FakeClock()
-    pacer = Pacer(10, clock=clock)
-    assert [pacer.reserve(chat) for chat in (1, 2, 3)] == pytest.approx([0.0, 0.1, 0.2])
-
-
-def test_after_a_pause_the_pacer_sends_no_burst() -> None:
-    """A token bucket would have saved up credit while idle; the pacer starts again at the steady pace."""
-    clock = FakeClock()
-    pacer = Pacer(10, clock=clock)
-    pacer.reserve(1)
-    clock.now = 100.0
-    assert [pacer.reserve(chat) for chat in (2, 3, 4)] == pytest.approx([100.0, 100.1, 100.2])
-
-
-def test_the_pacer_keeps_a_second_between_messages_to_one_chat() -> None:
-    clock = FakeClock()
-    pacer = Pacer(100, clock=clock)
-    first, other, second = pacer.reserve(1), pacer.reserve(2), pacer.reserve(1)
-    assert (first, other) == pytest.approx((0.0, 0.01))
-    assert second - first >= 1.0
-
-
-def test_after_a_429_every_send_waits_and_then_goes_at_the_same_pace() -> None:
-    clock = FakeClock()
-    pacer = Pacer(10, clock=clock)
-    pacer.reserve(1)
-    clock.now = 0.05
-    pacer.hold(3)
-    assert [pacer.reserve(chat) for chat in (2, 3)] == pytest.approx([3.05, 3.15])
-
-
-async def test_a_send_waiting_for_its_slot_when_a_429_comes_goes_after_the_pause() -> None:
-    clock = FakeClock()
-    pacer: Pacer
-
-    async def sleep(seconds: float) -> None:
-        if clock.now == 0.0:  # while the second send waits, the first one's answer is a 429
-            clock.now = 0.05
-            pacer.hold(3)
-        clock.now += seconds
-
-    pacer = Pacer(10, clock=clock, sleep=sleep)
-    await pacer.wait_turn(1)
-    await pacer.wait_turn(2)
-    assert clock.now >= 3.05
 
 
 # --------------------------------------------------------------------- the sender against the fake server
