@@ -185,6 +185,7 @@ def ingest(ctx: click.Context, sources: tuple[str, ...]) -> None:
 
     from bot.ingest import Ingester
 
+    settings = settings_for(ctx)
     db = open_db(ctx, create=True)
     ingester = Ingester(db)
     failed = False
@@ -199,7 +200,7 @@ def ingest(ctx: click.Context, sources: tuple[str, ...]) -> None:
             done = 0
             for source in sources:
                 progress.update(task, description=f"Henter {source} …")
-                for report in ingester.source(source):
+                for report in ingester.source(source, settings.polled_sources):
                     done += 1
                     progress.update(task, description=f"{done} dokumenter: {report.source}")
                     if console.is_terminal:
@@ -301,7 +302,9 @@ def status(ctx: click.Context, as_json: bool, quiet: bool) -> None:
     from texts.operator import status_lines
 
     settings = settings_for(ctx)
-    report = check_status(settings.database_url, poll_seconds=settings.poll_seconds)
+    report = check_status(
+        settings.database_url, sources=settings.polled_sources, poll_seconds=settings.poll_seconds
+    )
     if as_json:
         echo(json.dumps(report.to_json_dict(), ensure_ascii=False, indent=1))
     elif quiet:

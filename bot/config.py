@@ -15,6 +15,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from core.time import Clock
+from sources.inbox import inbox_url
 from storage.db import DEFAULT_DATABASE_URL
 
 DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org"
@@ -58,6 +59,13 @@ class Settings(BaseSettings):
     webhook_url: str | None = Field(default=None, validation_alias="KKRBOT_WEBHOOK_URL")
     webhook_secret: SecretStr | None = Field(default=None, validation_alias="KKRBOT_WEBHOOK_SECRET")
     port: int = Field(default=8080, gt=0, lt=65536, validation_alias="KKRBOT_PORT")
+
+    @property
+    def polled_sources(self) -> tuple[str, ...]:
+        """The sources `kkrbot run` polls, as storage.polls names them: the pages, then the inbox.
+        Only these are shown by status; a one-off `kkrbot ingest URL` is not one of them."""
+        inbox = (inbox_url(self.inbox),) if self.inbox is not None else ()
+        return self.source_urls + inbox
 
     def clock(self) -> Clock:
         """Today and now for this run: KKRBOT_TODAY's date if set, else Copenhagen's."""

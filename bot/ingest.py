@@ -8,7 +8,7 @@ from those.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -120,15 +120,23 @@ class Ingester:
             return
         yield self.pdf(FetchedPdf.from_bytes(data, str(path)), label=str(path))
 
-    def page(self, url: str) -> Iterator[IngestReport]:
-        """Poll a meeting page (or a PDF URL): conditional GET, only PDFs not stored before."""
-        with self.db.session() as session:
-            stored = source_state(session, url)
-            state = PageState(etag=stored.etag, last_modified=stored.last_modified)
+    def page(self, url: str, *, polled: bool = True) -> Iterator[IngestReport]:
+        """Read a meeting page (or a PDF URL); only PDFs not stored before are fetched.
+
+        A `polled` source (one `kkrbot run` watches) is fetched with a conditional GET and its poll
+        recorded for status; a page read once by hand is fetched in full and leaves no source behind,
+        only its documents and planned meetings."""
+        state = PageState()
+        if polled:
+            with self.db.session() as session:
+                stored = source_state(session, url)
+                state = PageState(etag=stored.etag, last_modified=stored.last_modified)
         poll = self.web.poll(url, state, known_urls=_KnownUrls(self.db))
         yield from self._poll_reports(poll)
         with self.db.session() as session:
-            self._remember(session, poll)
+            if polled:
+                self._record_poll(session, poll)
+            self._record_planned_meetings(session, poll)
             session.commit()
 
     def _poll_reports(self, poll: PagePoll) -> Iterator[IngestReport]:
@@ -144,7 +152,7 @@ class Ingester:
             elif link.pdf is not None:
                 yield self.pdf(link.pdf, label=link.url)
 
-    def _remember(self, session: Session, poll: PagePoll) -> None:
+    def _record_poll(self, session: Session, poll: PagePoll) -> None:
         failed = [link.error for link in poll.links if link.status == "error"]
         record_poll(
             session,
@@ -153,6 +161,8 @@ class Ingester:
             last_modified=poll.state.last_modified,
             error=poll.error or (failed[0] if failed else None),
         )
+
+    def _record_planned_meetings(self, session: Session, poll: PagePoll) -> None:
         for planned in poll.planned_meetings:
             if planned.body and planned.meeting_date:
                 record_planned_meeting(
@@ -164,10 +174,11 @@ class Ingester:
                     location=planned.location,
                 )
 
-    def source(self, source: str) -> Iterator[IngestReport]:
-        """One command-line source: a URL (meeting page or PDF), a PDF file or a folder."""
+    def source(self, source: str, polled: Collection[str] = ()) -> Iterator[IngestReport]:
+        """One command-line source: a URL (meeting page or PDF), a PDF file or a folder. A URL among
+        the `polled` sources (Settings.polled_sources) is polled as `kkrbot run` would."""
         if is_url(source):
-            yield from self.page(source)
+            yield from self.page(source, polled=source in polled)
         else:
             yield from self.path(Path(source))
 

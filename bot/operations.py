@@ -12,6 +12,7 @@ import datetime as dt
 import os
 import sqlite3
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -120,7 +121,11 @@ def _first_line(err: BaseException) -> str:
 
 
 def check_status(
-    database_url: str, *, poll_seconds: float = 900, now: dt.datetime | None = None
+    database_url: str,
+    *,
+    sources: Sequence[str] = (),
+    poll_seconds: float = 900,
+    now: dt.datetime | None = None,
 ) -> StatusReport:
     """How the bot is doing, judged from its database; never writes to it or creates it."""
     shown = without_password(database_url)
@@ -139,12 +144,14 @@ def check_status(
     except (ArgumentError, ImportError) as err:
         return StatusReport(database=shown, problems=[operator.database_url_unusable(err)])
     try:
-        return _inspect(engine, shown, poll_seconds, now or utcnow())
+        return _inspect(engine, shown, sources, poll_seconds, now or utcnow())
     finally:
         engine.dispose()
 
 
-def _inspect(engine: Engine, shown: str, poll_seconds: float, now: dt.datetime) -> StatusReport:
+def _inspect(
+    engine: Engine, shown: str, sources: Sequence[str], poll_seconds: float, now: dt.datetime
+) -> StatusReport:
     try:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
@@ -161,7 +168,7 @@ def _inspect(engine: Engine, shown: str, poll_seconds: float, now: dt.datetime) 
         )
     try:
         with Session(engine) as session:
-            sources = source_health(session)
+            health = source_health(session, sources)
             backlog = outbox_backlog(session)
     except SQLAlchemyError as err:
         return StatusReport(
@@ -170,9 +177,9 @@ def _inspect(engine: Engine, shown: str, poll_seconds: float, now: dt.datetime) 
     return StatusReport(
         database=shown,
         revision=revision,
-        sources=sources,
+        sources=health,
         backlog=backlog,
-        warnings=_warnings(sources, backlog, poll_seconds, now),
+        warnings=_warnings(health, backlog, poll_seconds, now),
     )
 
 

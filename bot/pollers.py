@@ -26,6 +26,7 @@ from delivery.botapi import send_replies
 from handlers import admin
 from handlers.context import HandlerContext, Sender
 from sources import FetchedPdf, InboxFolder, SourceError
+from sources.inbox import inbox_url
 from storage import Database
 from storage.polls import record_poll
 from texts.operator import failed, unexpected
@@ -57,11 +58,6 @@ def _poll_page(db: Database, ingester: Ingester, url: str) -> list[IngestReport]
         reason = unexpected(err)
         _record_error(db, url, reason)
         return [IngestReport.failure(url, reason)]
-
-
-def inbox_url(folder: Path) -> str:
-    """The inbox's name among the polled sources (storage.polls): its absolute `file:` URL."""
-    return folder.resolve().as_uri()
 
 
 def _scan_inbox(db: Database, ingester: Ingester, folder: InboxFolder) -> list[IngestReport]:

@@ -53,7 +53,7 @@ def status(ctx: HandlerContext, args: str, sender: Sender | None) -> list[Reply]
     if not ctx.is_admin(sender):
         return to_replies(texts.admins_only())
     with ctx.db.session() as session:
-        sources = source_health(session)
+        sources = source_health(session, ctx.sources)
         backlog = outbox_backlog(session)
     lines = [_source_line(source) for source in sources]
     return to_replies(texts.status(lines, backlog.unsent, _local(backlog.oldest)))

@@ -25,6 +25,7 @@ class HandlerContext:
     # done. Returns False when a poll is already running (this one follows it). Set by `kkrbot run`
     # when sources are configured (bot/pollers.py); None elsewhere.
     fetch_now: Callable[[Sender], bool] | None = None
+    sources: tuple[str, ...] = ()  # the polled sources /status reports on (Settings.polled_sources)
 
     def is_admin(self, sender: Sender | None) -> bool:
         """Whether the sender is one of the administrators (KKRBOT_ADMINS)."""

@@ -32,6 +32,11 @@ class InboxItem:
     error: str | None = None
 
 
+def inbox_url(folder: Path) -> str:
+    """The inbox's name among the polled sources (storage.polls): its absolute `file:` URL."""
+    return folder.resolve().as_uri()
+
+
 class InboxFolder:
     """A folder people drop meeting PDFs into; the caller reports each outcome with finish()."""
 

@@ -7,6 +7,7 @@ Times are as stored: naive UTC datetimes. Callers turn them into local time for 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -39,17 +40,18 @@ class OutboxBacklog:
     oldest: dt.datetime | None  # created_at of the oldest unsent one (UTC); None when there are none
 
 
-def source_health(session: Session) -> list[SourceHealth]:
-    """Every source that has been polled, ordered by URL."""
-    return [
-        SourceHealth(
-            url=state.url,
-            last_poll=state.last_poll,
-            last_success=state.last_success,
-            last_error=state.last_error,
-        )
-        for state in source_states(session)
-    ]
+def source_health(session: Session, urls: Sequence[str]) -> list[SourceHealth]:
+    """The polled sources `urls` (the configured ones, in their order), polled yet or not. A source no
+    longer configured, or a page fetched once by hand, is history, not a source to watch."""
+    states = {state.url: state for state in source_states(session)}
+    health = []
+    for url in dict.fromkeys(urls):
+        state = states.get(url)
+        if state is None:
+            health.append(SourceHealth(url=url, last_poll=None, last_success=None, last_error=None))
+        else:
+            health.append(SourceHealth(url, state.last_poll, state.last_success, state.last_error))
+    return health
 
 
 def outbox_backlog(session: Session) -> OutboxBacklog:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 
@@ -74,7 +75,8 @@ def test_status_in_danish_local_time_with_errors_and_the_backlog(database: stora
         _waiting_notice(session, WINTER_NOON_UTC)
         session.commit()
 
-    text = said(answer(context(database), "/status", ADMIN))
+    ctx = dataclasses.replace(context(database), sources=(PAGE, "file:///srv/indbakke"))
+    text = said(answer(ctx, "/status", ADMIN))
 
     assert (
         f"{PAGE}: hentet 01.07.2026 kl. 12.05, fejl: findes ikke (HTTP 404) "
@@ -84,9 +86,13 @@ def test_status_in_danish_local_time_with_errors_and_the_backlog(database: stora
     assert "1 besked venter på at blive sendt; den ældste er fra 15.01.2026 kl. 12.00." in text
 
 
-def test_status_before_any_poll(database: storage.Database) -> None:
+def test_status_without_sources_and_before_any_poll(database: storage.Database) -> None:
     text = said(answer(context(database), "/status", ADMIN))
-    assert "Ingen kilder er hentet endnu." in text and "Ingen beskeder venter." in text
+    assert "Ingen kilder er sat op (KKRBOT_SOURCE_URLS, KKRBOT_INBOX)." in text
+    assert "Ingen beskeder venter." in text
+
+    ctx = dataclasses.replace(context(database), sources=(PAGE,))
+    assert f"{PAGE}: ikke hentet endnu" in said(answer(ctx, "/status", ADMIN))
 
 
 def _waiting_notice(session: Session, created: dt.datetime) -> None:

@@ -33,7 +33,7 @@ def _notice(session: Session, member: Member, key: str, created: dt.datetime, se
 
 
 def test_no_sources_and_an_empty_outbox(db_session: Session) -> None:
-    assert source_health(db_session) == []
+    assert source_health(db_session, []) == []
     assert outbox_backlog(db_session) == OutboxBacklog(unsent=0, oldest=None)
 
 
@@ -43,12 +43,23 @@ def test_each_source_with_its_last_poll_success_and_error(db_session: Session) -
     record_poll(db_session, INBOX, etag=None, last_modified=None, now=NOON)
     db_session.commit()
 
-    inbox, page = source_health(db_session)  # ordered by URL: file: before https:
+    page, inbox = source_health(db_session, [PAGE, INBOX])  # in the configured order
 
     assert (page.url, page.last_poll, page.last_success) == (PAGE, NOON, MORNING)
     assert page.last_error == "findes ikke (HTTP 404)" and page.failing
     assert (inbox.url, inbox.last_poll, inbox.last_success, inbox.last_error) == (INBOX, NOON, NOON, None)
     assert not inbox.failing
+
+
+def test_only_the_configured_sources_are_reported_polled_or_not(db_session: Session) -> None:
+    """A page fetched once by hand, or no longer configured, is not a source to watch."""
+    record_poll(db_session, PAGE, etag=None, last_modified=None, error="findes ikke (HTTP 404)", now=NOON)
+    db_session.commit()
+    new_page = "https://www.kl.dk/kkr/kkr-nordjylland/moedemateriale/"
+
+    (health,) = source_health(db_session, [new_page])
+
+    assert (health.url, health.last_poll, health.last_error, health.failing) == (new_page, None, None, False)
 
 
 def test_backlog_counts_unsent_notices_to_reachable_members_and_finds_the_oldest(db_session: Session) -> None:

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 import storage
 from bot.ingest import Ingester
 from sources import InboxFolder, MeetingPageSource, PoliteClient, RetryPolicy
-from storage import Document, Meeting
+from storage import Document, Meeting, SourceState
 from tests.http_server import LocalHttpServer
 from tests.test_storage import dump
 
@@ -88,7 +88,8 @@ def test_bad_files_are_reported_and_the_good_ones_stored(
 def test_meeting_page_gives_its_four_pdfs_and_a_second_poll_downloads_nothing(
     database: storage.Database, ingester: Ingester, site: LocalHttpServer
 ) -> None:
-    reports = list(ingester.source(site.url(PAGE_PATH)))
+    polled = [site.url(PAGE_PATH)]
+    reports = list(ingester.source(site.url(PAGE_PATH), polled))
     assert [r.failed for r in reports] == [False] * 4, [r.text for r in reports]
     assert count(database, Document) == 4
     assert not any(
@@ -100,9 +101,22 @@ def test_meeting_page_gives_its_four_pdfs_and_a_second_poll_downloads_nothing(
         )
         assert march is not None and march.end_time is not None  # 12:30 from the page, not in the PDF
     downloads = len(site.requests)
-    again = list(ingester.source(site.url(PAGE_PATH)))
+    again = list(ingester.source(site.url(PAGE_PATH), polled))
     assert [r.text for r in again] == [f"uændret: {site.url(PAGE_PATH)}"]
     assert len(site.requests) == downloads + 1  # only the page, answered 304
+
+
+def test_a_page_ingested_once_by_hand_leaves_its_documents_but_no_polled_source(
+    database: storage.Database, ingester: Ingester, site: LocalHttpServer
+) -> None:
+    """`kkrbot ingest URL` of a page not in KKRBOT_SOURCE_URLS is history, not a source to watch."""
+    reports = list(ingester.source(site.url(PAGE_PATH)))
+
+    assert [r.failed for r in reports] == [False] * 4
+    assert count(database, Document) == 4 and count(database, SourceState) == 0
+    again = list(ingester.source(site.url(PAGE_PATH)))  # fetched in full, its PDFs known already
+    assert all(r.text.startswith("uændret: ") for r in again) and len(again) == 4
+    assert count(database, SourceState) == 0
 
 
 def test_inbox_moves_files_after_ingesting_them(

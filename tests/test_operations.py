@@ -33,9 +33,10 @@ UNREACHABLE_POSTGRES = "postgresql+psycopg://kkrbot:hemmelig@127.0.0.1:1/kkrbot"
 SOURCE = "https://www.kl.dk/kkr/kkr-midtjylland/moeder"
 
 
-def kkrbot(database_url: str, *args: str) -> Result:
-    """The `kkrbot` CLI in this process, on `database_url`, stdout and stderr apart."""
-    return CliRunner().invoke(main, list(args), env={"DATABASE_URL": database_url}, catch_exceptions=False)
+def kkrbot(database_url: str, *args: str, sources: str = "") -> Result:
+    """The `kkrbot` CLI in this process, on `database_url` and `sources`, stdout and stderr apart."""
+    env = {"DATABASE_URL": database_url, "KKRBOT_SOURCE_URLS": sources}
+    return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
 
 
 def kkrbot_process(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -67,7 +68,7 @@ def test_status_is_healthy_on_a_migrated_database(database_url: str) -> None:
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[0] == "kkrbot: sund"
     assert f"migrering: {storage.head_revision()} (nyeste)" in result.stdout
-    assert "kilder: ingen hentet endnu" in result.stdout
+    assert "kilder: ingen sat op (KKRBOT_SOURCE_URLS, KKRBOT_INBOX)" in result.stdout
     assert "udbakke: tom" in result.stdout
 
 
@@ -83,7 +84,7 @@ def test_status_shows_sources_and_outbox_and_warns_without_turning_unhealthy(dat
         session.commit()
     db.dispose()
 
-    result = kkrbot(database_url, "status")
+    result = kkrbot(database_url, "status", sources=SOURCE)
 
     assert result.exit_code == 0, result.output
     assert f"kilde {SOURCE}: sidst hentet 2026-01-05 10:30, fejl: siden svarede 503" in result.stdout

@@ -16,8 +16,9 @@ from typing import TypeVar
 import pytest
 from sqlalchemy import select
 
-from bot.pollers import inbox_url, poll_sources
+from bot.pollers import poll_sources
 from fake_bot_api import FakeTelegram
+from sources.inbox import inbox_url
 from storage import Database, Document, SourceState, open_database
 from storage.health import source_health
 from tests.bot_process import running_bot
@@ -259,7 +260,8 @@ def test_a_poll_turns_each_failure_into_a_report_and_remembers_it(database: Data
         f"indbakken findes ikke: {missing_inbox}",
     ]
     with database.session() as session:
-        errors = {health.url: health.last_error for health in source_health(session)}
+        polled = [site.url("/findes-ikke/"), inbox_url(missing_inbox)]
+        errors = {health.url: health.last_error for health in source_health(session, polled)}
     assert errors == {
         site.url("/findes-ikke/"): "findes ikke (HTTP 404)",
         inbox_url(missing_inbox): f"indbakken findes ikke: {missing_inbox}",

@@ -68,7 +68,9 @@ def source_status(
 
 def status(sources: Sequence[str], unsent: int, oldest_unsent: dt.datetime | None) -> list[str]:
     """/status: the sources' lines (from source_status) and the outbox backlog."""
-    source_lines = "\n".join(sources) if sources else "Ingen kilder er hentet endnu."
+    source_lines = (
+        "\n".join(sources) if sources else "Ingen kilder er sat op (KKRBOT_SOURCE_URLS, KKRBOT_INBOX)."
+    )
     if unsent == 0 or oldest_unsent is None:
         backlog = "Ingen beskeder venter."
     else:

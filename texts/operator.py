@@ -216,7 +216,7 @@ def status_lines(report: StatusFacts) -> list[str]:
     if report.healthy:
         lines.extend(_source_line(source) for source in report.sources)
         if not report.sources:
-            lines.append("kilder: ingen hentet endnu")
+            lines.append("kilder: ingen sat op (KKRBOT_SOURCE_URLS, KKRBOT_INBOX)")
         if report.backlog is not None:
             lines.append(_backlog_line(report.backlog))
     lines.extend(f"advarsel: {warning}" for warning in report.warnings)
