@@ -127,20 +127,24 @@ def read_input_file(path: Path) -> bytes:
 @main.command()
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=True))
 @click.option("--json", "as_json", is_flag=True, help="Udskriv hele resultatet som JSON (UTF-8).")
-def parse(file: Path, as_json: bool) -> None:
+@click.pass_context
+def parse(ctx: click.Context, file: Path, as_json: bool) -> None:
     """Læs en møde-PDF og vis, hvad parseren fandt.
 
     FILE er en dagsorden, et referat eller et bilag fra et KKR eller et af deres netværk. Uden --json
     vises et kort resumé; kan filen ikke bruges, står grunden på én linje, og afslutningskoden er 2.
     """
-    from parsing import ParseError, parse_document
-    from texts.operator import parsed_document
+    from parsing import ParseError
+    from parsing.isolated import parse_bounded
+    from texts.operator import parsed_document, unreadable_pages
 
     data = read_input_file(file)
     try:
-        doc = parse_document(data)
+        doc = parse_bounded(data, settings_for(ctx).parse_limits)
     except ParseError as err:
         fail(file, str(err))
+    if doc.unreadable_pages:
+        echo(f"{PROG}: {file}: {unreadable_pages(doc.unreadable_pages)}", err=True)
     if as_json:
         echo(json.dumps(doc.to_json_dict(), ensure_ascii=False, indent=1))
     else:
@@ -187,7 +191,7 @@ def ingest(ctx: click.Context, sources: tuple[str, ...]) -> None:
 
     settings = settings_for(ctx)
     db = open_db(ctx, create=True)
-    ingester = Ingester(db)
+    ingester = Ingester(db, limits=settings.parse_limits)
     failed = False
     console = Console(stderr=True)
     progress = Progress(
@@ -208,6 +212,8 @@ def ingest(ctx: click.Context, sources: tuple[str, ...]) -> None:
                     else:
                         echo(report.text)
                     failed = failed or report.failed
+                    if report.warning:
+                        echo(f"{PROG}: {report.source}: {report.warning}", err=True)
     finally:
         ingester.close()
         db.dispose()
@@ -389,7 +395,7 @@ def demo(ctx: click.Context) -> None:
         ctx.find_root().obj["settings"] = settings
     db = open_db(ctx, create=True)
     try:
-        ingester = Ingester(db)
+        ingester = Ingester(db, limits=settings.parse_limits)
         for report in ingester.source(str(SAMPLES)):
             echo(report.text)
     finally:

@@ -15,6 +15,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from core.time import Clock
+from parsing.isolated import ParseLimits
 from sources.inbox import inbox_url
 from storage.db import DEFAULT_DATABASE_URL
 
@@ -54,11 +55,19 @@ class Settings(BaseSettings):
     poll_seconds: int = Field(default=900, gt=0, validation_alias="KKRBOT_POLL_SECONDS")
     inbox: Path | None = Field(default=None, validation_alias="KKRBOT_INBOX")
     send_rate: float = Field(default=25, gt=0, validation_alias="KKRBOT_SEND_RATE")
+    # what parsing one PDF may cost before it is stopped (parsing.isolated): in all, per page, memory
+    parse_seconds: float = Field(default=60, gt=0, validation_alias="KKRBOT_PARSE_SECONDS")
+    parse_page_seconds: float = Field(default=8, gt=0, validation_alias="KKRBOT_PARSE_PAGE_SECONDS")
+    parse_memory_mb: int = Field(default=400, ge=100, validation_alias="KKRBOT_PARSE_MEMORY_MB")
     # after this many seconds a claimed but unsent notice counts as lost (its sender died) and is resent
     outbox_lease_seconds: float = Field(default=60, ge=1, validation_alias="KKRBOT_OUTBOX_LEASE")
     webhook_url: str | None = Field(default=None, validation_alias="KKRBOT_WEBHOOK_URL")
     webhook_secret: SecretStr | None = Field(default=None, validation_alias="KKRBOT_WEBHOOK_SECRET")
     port: int = Field(default=8080, gt=0, lt=65536, validation_alias="KKRBOT_PORT")
+
+    @property
+    def parse_limits(self) -> ParseLimits:
+        return ParseLimits(self.parse_seconds, self.parse_page_seconds, self.parse_memory_mb)
 
     @property
     def polled_sources(self) -> tuple[str, ...]:

@@ -15,8 +15,9 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from parsing import ParseError, parse_document
+from parsing import ParseError
 from parsing.bundle import split_bundle
+from parsing.isolated import ParseLimits, parse_bounded
 from sources import FetchedPdf, InboxFolder, MeetingHint, MeetingPageSource, PagePoll, PageState
 from storage import Database, MeetingHints, StoreResult, queries, store_document
 from storage.polls import record_planned_meeting, record_poll, source_state
@@ -32,6 +33,7 @@ class IngestReport:
     failed: bool = False
     result: StoreResult | None = None
     reason: str | None = None  # the Danish reason, when it failed
+    warning: str | None = None  # stored, but some pages could not be read: which (also in `text`)
 
     @property
     def is_new(self) -> bool:
@@ -58,9 +60,12 @@ def _hints_for(hint: MeetingHint | None, parsed_date: dt.date) -> MeetingHints |
 class Ingester:
     """Ingests PDFs from files, folders, URLs, meeting pages and the inbox into one database."""
 
-    def __init__(self, db: Database, web: MeetingPageSource | None = None) -> None:
+    def __init__(
+        self, db: Database, web: MeetingPageSource | None = None, limits: ParseLimits | None = None
+    ) -> None:
         self.db = db
         self._web = web
+        self.limits = limits or ParseLimits()
 
     @property
     def web(self) -> MeetingPageSource:
@@ -83,9 +88,14 @@ class Ingester:
                     label, operator.unchanged_document(known.kind, meeting.body.name, meeting.date)
                 )
         try:
-            parsed = parse_document(fetched.data)
+            parsed = parse_bounded(fetched.data, self.limits)
         except ParseError as err:
             return IngestReport.failure(label, str(err))
+        if parsed.unreadable_pages:
+            with self.db.session() as session:
+                stored = queries.current_document(session, parsed.body, parsed.meeting_date, parsed.kind)
+            if stored is not None:  # a damaged copy never replaces a whole one
+                return IngestReport.failure(label, operator.damaged_copy_kept(parsed.unreadable_pages))
         try:
             with self.db.session() as session:
                 result = store_document(
@@ -99,7 +109,9 @@ class Ingester:
                 )
         except SQLAlchemyError as err:
             return IngestReport.failure(label, operator.database_error(err))
-        return IngestReport(label, operator.stored(result), result=result)
+        warning = operator.unreadable_pages(parsed.unreadable_pages) if parsed.unreadable_pages else None
+        text = operator.stored(result) + (f"; {warning}" if warning else "")
+        return IngestReport(label, text, result=result, warning=warning)
 
     def path(self, path: Path) -> Iterator[IngestReport]:
         """A PDF file, or every PDF directly in a folder (sorted by name)."""

@@ -25,6 +25,7 @@ from bot.updates import sender_of
 from delivery.botapi import send_replies
 from handlers import admin
 from handlers.context import HandlerContext, Sender
+from parsing.isolated import ParseLimits
 from sources import FetchedPdf, InboxFolder, SourceError
 from sources.inbox import inbox_url
 from storage import Database
@@ -85,12 +86,16 @@ def _scan_inbox(db: Database, ingester: Ingester, folder: InboxFolder) -> list[I
 
 
 def poll_sources(
-    db: Database, source_urls: Sequence[str], inbox: Path | None, inbox_settle_seconds: float = 10.0
+    db: Database,
+    source_urls: Sequence[str],
+    inbox: Path | None,
+    inbox_settle_seconds: float = 10.0,
+    limits: ParseLimits | None = None,
 ) -> list[IngestReport]:
     """Poll each meeting page once and scan the inbox (if any); blocking. Failures come back as
     reports and are logged as one line each."""
     reports: list[IngestReport] = []
-    ingester = Ingester(db)
+    ingester = Ingester(db, limits=limits)
     try:
         for url in source_urls:
             reports += _poll_page(db, ingester, url)
@@ -106,9 +111,11 @@ def poll_sources(
     return reports
 
 
-def ingest_upload(db: Database, data: bytes, file_name: str) -> IngestReport:
+def ingest_upload(
+    db: Database, data: bytes, file_name: str, limits: ParseLimits | None = None
+) -> IngestReport:
     """A PDF sent to the bot, parsed and stored like any other; blocking."""
-    return Ingester(db).pdf(FetchedPdf.from_bytes(data, file_name), label=file_name)
+    return Ingester(db, limits=limits).pdf(FetchedPdf.from_bytes(data, file_name), label=file_name)
 
 
 def _report_replies(reports: Sequence[IngestReport]) -> list[Reply]:
@@ -127,8 +134,10 @@ class SourcePollers:
         inbox: Path | None,
         handler_ctx: HandlerContextOf,
         job_queue: JobQueue[Any] | None = None,
+        limits: ParseLimits | None = None,
     ) -> None:
         self.db = db
+        self.limits = limits
         self.source_urls = tuple(source_urls)
         self.inbox = inbox
         self._handler_ctx = handler_ctx
@@ -147,7 +156,9 @@ class SourcePollers:
     async def poll(self) -> list[IngestReport]:
         """Poll every source once, after any poll or upload already running."""
         async with self._lock:
-            return await asyncio.to_thread(poll_sources, self.db, self.source_urls, self.inbox)
+            return await asyncio.to_thread(
+                poll_sources, self.db, self.source_urls, self.inbox, limits=self.limits
+            )
 
     async def scheduled_poll(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The repeating job; skipped while another poll runs, and never raises into the bot."""
@@ -212,7 +223,7 @@ class SourcePollers:
         else:
             try:
                 async with self._lock:
-                    report = await asyncio.to_thread(ingest_upload, self.db, data, file_name)
+                    report = await asyncio.to_thread(ingest_upload, self.db, data, file_name, self.limits)
             except Exception as err:  # a PDF that breaks the parser in a new way still gets an answer
                 report = IngestReport.failure(file_name, unexpected(err))
             log.info("pdf fra chat %s: %s", message.chat_id, report.text)
@@ -229,7 +240,9 @@ def register_sources(
     """Schedule the polls (every KKRBOT_POLL_SECONDS, the first soon after start) when there are
     sources; the returned object also serves /hent (`fetch_now`) and PDFs sent to the bot."""
     job_queue = application.job_queue
-    sources = SourcePollers(db, settings.source_urls, settings.inbox, handler_ctx, job_queue)
+    sources = SourcePollers(
+        db, settings.source_urls, settings.inbox, handler_ctx, job_queue, limits=settings.parse_limits
+    )
     if sources.has_sources:
         if job_queue is None:
             raise RuntimeError("python-telegram-bot er installeret uden job-queue")

@@ -5,8 +5,6 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
-import re
-from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -14,18 +12,21 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
 
+from core.bodies import body_named
 from core.kinds import DocumentKind
 from core.pdf import why_not_pdf
 from parsing.appointments import with_appointments
 from parsing.errors import ParseError
-from parsing.layout import Line, PageLayout, read_layout
+from parsing.layout import Line, PageDone, PageLayout, layout_of, read_pages
 from parsing.meta import MeetingMeta, from_front_matter, from_running_headers, from_title
 from parsing.model import ParsedDocument
+from parsing.pdfium_text import PdfiumView, page_texts, read_view
 from parsing.structure import PART_RE, find_headings, parse_structure
 
 log = logging.getLogger(__name__)
 PROBE_PAGES = 3  # enough to find the front page, a running header and the kind
 NOT_A_MEETING = "det ligner ikke en dagsorden, et referat eller bilag fra KKR eller KD-Net"
+DAMAGED = "PDF'en er beskadiget og kan ikke læses helt"
 
 for _noisy in ("pdfminer", "pdfplumber"):
     logging.getLogger(_noisy).setLevel(logging.ERROR)
@@ -39,6 +40,8 @@ def _open(data: bytes) -> Any:
         if isinstance(cause, PDFPasswordIncorrect):
             raise ParseError("PDF'en er krypteret med en adgangskode og kan ikke læses") from err
         raise ParseError("PDF'en er beskadiget eller ufuldstændig (måske afbrudt under download)") from err
+    except MemoryError:
+        raise
     except Exception as err:  # pdfminer raises many kinds of errors on broken files
         raise ParseError("PDF'en er beskadiget og kan ikke læses") from err
 
@@ -49,72 +52,46 @@ def _meta(layout: PageLayout, headings: list[int]) -> MeetingMeta:
     return front.filled_from(from_running_headers(layout.headers)).filled_from(from_title(front_matter))
 
 
-def _fast_page_texts(data: bytes) -> tuple[str, ...] | None:
-    """Plain text of every page with pypdfium2, for bundles whose text is only indexed."""
-    try:
-        import pypdfium2 as pdfium
-    except ImportError:
-        return None
-    pdf = pdfium.PdfDocument(data)
-    try:
-        texts = []
-        for page in pdf:
-            textpage = page.get_textpage()
-            texts.append(textpage.get_text_range().replace("\r\n", "\n").strip())
-            textpage.close()
-            page.close()
-        return _without_running_lines(texts)
-    finally:
-        with contextlib.suppress(Exception):  # closing a damaged file can fail again
-            pdf.close()
-
-
-def _without_running_lines(texts: list[str]) -> tuple[str, ...]:
-    """Page texts without the first and last lines that repeat on many pages (headers, page numbers)."""
-    pages = [text.splitlines() for text in texts]
-    edges: Counter[str] = Counter()
-    for lines in pages:
-        edges.update({_digits_masked(line) for line in lines[:2] + lines[-2:]})
-    min_repeats = max(2, len(pages) // 3)
-    running = {key for key, n in edges.items() if n >= min_repeats}
-    cleaned = []
-    for lines in pages:
-        edge = {0, 1, len(lines) - 2, len(lines) - 1}
-        kept = [ln for i, ln in enumerate(lines) if not (i in edge and _digits_masked(ln) in running)]
-        cleaned.append("\n".join(kept).strip())
-    return tuple(cleaned)
-
-
-def _digits_masked(line: str) -> str:
-    return re.sub(r"\d+", "#", line.strip())
-
-
 def _has_decisions(lines: Sequence[Line]) -> bool:
     return any((m := PART_RE.match(ln.text)) and m[1] in ("Beslutning", "Referat") for ln in lines)
 
 
-def _read(data: bytes, pdf: Any) -> ParsedDocument:
-    pages = pdf.pages
-    probe = read_layout(pdf, limit=PROBE_PAGES)
-    if not probe.lines:  # blank first pages: look at every page before calling it a scan
-        probe = read_layout(pdf)
+def _read(data: bytes, pdf: Any, on_page: PageDone | None) -> ParsedDocument:
+    pdf_pages = len(pdf.pages)
+    read = read_pages(pdf, 0, PROBE_PAGES, on_page)
+    probe = layout_of(read)
+    if not probe.lines:  # blank or unreadable first pages: the rest only if any page has text
+        view = read_view(data, images=True)
+        if view is not None and not view.text_pages:
+            raise ParseError(_why_no_text(view))
+        read += read_pages(pdf, len(read), None, on_page)
+        probe = layout_of(read)
         if not probe.lines:
-            raise ParseError("PDF'en har ingen tekst - er det en scanning?")
+            raise ParseError(_why_no_text(view))
     meta = _meta(probe, find_headings(probe.lines, probe.body_size))
-    if meta.kind == DocumentKind.BILAG and meta.body and meta.meeting_date:
-        texts = _fast_page_texts(data) or read_layout(pdf).page_texts
+    body = meta.body
+    if not body:  # a meeting document names its council on its first pages: no need to read on
+        raise ParseError(NOT_A_MEETING)
+    if meta.kind == DocumentKind.BILAG and meta.meeting_date:
+        texts = page_texts(data) or layout_of(read + read_pages(pdf, len(read), None, on_page)).page_texts
         return ParsedDocument(
             kind=DocumentKind.BILAG,
-            body=meta.body,
+            body=body,
             meeting_date=meta.meeting_date,
-            pages=len(pages),
+            pages=pdf_pages,
             page_texts=texts,
         )
-    layout = probe if probe.page_count == len(pages) else read_layout(pdf)
+    read += read_pages(pdf, len(read), None, on_page)
+    layout = layout_of(read)
     headings = find_headings(layout.lines, layout.body_size)
     meta = meta.filled_from(_meta(layout, headings))
-    if not meta.body or not meta.meeting_date:
+    if not meta.meeting_date:
         raise ParseError(NOT_A_MEETING)
+    view = read_view(data)
+    pages = max(pdf_pages, view.page_count if view else 0)
+    unreadable = _unreadable_pages(layout, view, pdf_pages)
+    if len(unreadable) * 2 > pages:
+        raise ParseError(DAMAGED)  # more lost than read: not worth showing as the meeting's document
     sections, items = parse_structure(layout.lines, layout.body_size, layout.links, headings)
     section_titles = {section.number: section.title for section in sections}
     items = [with_appointments(item, section_titles.get(item.section_number or "")) for item in items]
@@ -126,34 +103,64 @@ def _read(data: bytes, pdf: Any) -> ParsedDocument:
             kind = DocumentKind.REFERAT if _has_decisions(layout.lines) else DocumentKind.DAGSORDEN
     return ParsedDocument(
         kind=kind,
-        body=meta.body,
+        body=body,
         meeting_date=meta.meeting_date,
-        pages=len(pages),
+        pages=pages,
         start_time=meta.start_time,
         end_time=meta.end_time,
         location=meta.location,
         sections=tuple(sections),
         items=tuple(items),
         page_texts=layout.page_texts,
+        unreadable_pages=unreadable,
     )
 
 
-def parse_document(data: bytes) -> ParsedDocument:
+def _unreadable_pages(layout: PageLayout, view: PdfiumView | None, pdf_pages: int) -> tuple[int, ...]:
+    """Pages whose text is lost: pdfminer could not read them, or PDFium finds text (or pages) where
+    pdfminer finds none."""
+    lost = set(layout.unreadable_pages)
+    if view is not None:
+        with_lines = {line.page for line in layout.lines} | {line.page for line in layout.headers}
+        lost |= {page for page in view.text_pages if page not in with_lines}
+        lost |= set(range(pdf_pages + 1, view.page_count + 1))
+    return tuple(sorted(lost))
+
+
+def _why_no_text(view: PdfiumView | None) -> str:
+    """Why there is no text to parse: a scan, empty pages, or text only PDFium reaches."""
+    if view is None or view.image_pages:
+        return "PDF'en har ingen tekst - er det en scanning?"
+    if not view.text_pages:
+        return "PDF'en har hverken tekst eller billeder - siderne er tomme"
+    body = body_named("\n".join(view.page_texts[:PROBE_PAGES]))
+    if body is None:
+        return NOT_A_MEETING
+    return (
+        f"PDF'en ligner mødemateriale fra {body}, men teksten er gemt på en måde, parseren ikke kan "
+        "læse; gem den som PDF igen (Udskriv, Gem som PDF) og prøv igen"
+    )
+
+
+def parse_document(data: bytes, on_page: PageDone | None = None) -> ParsedDocument:
     """Parse a KL meeting PDF (KKR agenda or minutes, KD-Net minutes, or an attachment bundle).
 
-    Raises ParseError, whose message is a plain Danish reason, for anything that is not one.
+    Raises ParseError, whose message is a plain Danish reason, for anything that is not one. Pages
+    are read one at a time and freed (`on_page` is told each one), and reading stops as soon as the
+    first pages show that the file is no meeting document. Pages that could not be read are named
+    in `unreadable_pages`; a file that has lost most of its pages is refused as damaged.
     """
     reason = why_not_pdf(data)
     if reason is not None:
         raise ParseError(reason)
     pdf = _open(data)
     try:
-        return _read(data, pdf)
-    except ParseError:
+        return _read(data, pdf, on_page)
+    except (ParseError, MemoryError):
         raise
     except Exception as err:  # a damaged file can break pdfminer anywhere while pages are read
         log.debug("pdf could not be read", exc_info=True)
-        raise ParseError("PDF'en er beskadiget og kan ikke læses helt") from err
+        raise ParseError(DAMAGED) from err
     finally:
         with contextlib.suppress(Exception):  # closing a damaged file can fail again
             pdf.close()

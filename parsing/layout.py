@@ -7,14 +7,19 @@ body text, bold, a gap above), never about one document's absolute sizes or posi
 from __future__ import annotations
 
 import re
+import zlib
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream, resolve1
+
 # "KKR Midtjylland | 23-03-2022 SIDE | 4", "KKR Midtjylland | Bilag | 23-04-2021 SIDE | 2"
 PAGE_NUMBER_RE = re.compile(r"\bSIDE\s*\|\s*\d+\s*$|^\s*(?:side\s*)?\d+\s*(?:af\s*\d+)?\s*$", re.IGNORECASE)
 MARGIN_SHARE = 0.12  # running headers and footers live in the outer 12% of the page
+INFLATE_CHUNK = 1 << 20  # a content stream is checked a megabyte at a time, never inflated whole
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,7 @@ class PageLayout:
     links: tuple[Link, ...]
     page_count: int
     page_texts: tuple[str, ...]
+    unreadable_pages: tuple[int, ...] = ()  # 1-based: pages whose content could not be read
 
     @cached_property
     def body_size(self) -> float:
@@ -123,23 +129,85 @@ def _split_running_lines(pages: list[list[Line]], heights: list[float]) -> tuple
     return content, running
 
 
-def read_layout(pdf: Any, limit: int | None = None) -> PageLayout:
-    """Read the pages (the first `limit`, or all) of an open pdfplumber PDF into lines and links."""
-    pages: list[list[Line]] = []
-    heights: list[float] = []
-    links: list[Link] = []
-    for number, page in enumerate(pdf.pages[:limit], start=1):
-        raw_lines = page.extract_text_lines(return_chars=True, strip=True)
-        lines = [ln for raw in raw_lines if (ln := _make_line(number, raw)) is not None]
-        pages.append(lines)
-        heights.append(float(page.height))
-        for annot in page.hyperlinks:
-            uri = annot.get("uri")
-            if uri:
-                links.append(Link(number, float(annot["top"]), float(annot["bottom"]), str(uri)))
-    content, running = _split_running_lines(pages, heights)
+@dataclass(frozen=True)
+class PageRead:
+    """One page as read: its lines and links, or `unreadable` when its content could not be read."""
+
+    lines: tuple[Line, ...]
+    height: float
+    links: tuple[Link, ...] = ()
+    unreadable: bool = False
+
+
+PageDone = Callable[[int], None]  # told each page number once it is read
+
+
+def read_pages(
+    pdf: Any, start: int = 0, stop: int | None = None, on_page: PageDone | None = None
+) -> list[PageRead]:
+    """Read the pages [start, stop) of an open pdfplumber PDF, one at a time, each freed once read.
+
+    A page whose content does not decode, or on which pdfminer fails, is kept as `unreadable`
+    (pdfminer would otherwise read it as empty or cut short, without a word)."""
+    read: list[PageRead] = []
+    for index in range(start, len(pdf.pages) if stop is None else min(stop, len(pdf.pages))):
+        page = pdf.pages[index]
+        number = index + 1
+        try:
+            height = float(page.height)
+            if content_damaged(page.page_obj):
+                read.append(PageRead((), height, unreadable=True))
+                continue
+            raw_lines = page.extract_text_lines(return_chars=True, strip=True)
+            lines = tuple(ln for raw in raw_lines if (ln := _make_line(number, raw)) is not None)
+            links = tuple(
+                Link(number, float(annot["top"]), float(annot["bottom"]), str(annot["uri"]))
+                for annot in page.hyperlinks
+                if annot.get("uri")
+            )
+            read.append(PageRead(lines, height, links))
+        except MemoryError:  # the file is too big for its limit (parsing.isolated): not a damaged page
+            raise
+        except Exception:  # pdfminer breaks in many ways on a damaged page; the others are still read
+            read.append(PageRead((), 0.0, unreadable=True))
+        finally:
+            page.close()  # its characters and objects are not needed again
+            if on_page is not None:
+                on_page(number)
+    return read
+
+
+def content_damaged(page_obj: Any) -> bool:
+    """Whether a content stream of the page fails to inflate or ends before its deflate stream does."""
+    contents = resolve1(page_obj.contents) if page_obj.contents is not None else []
+    for ref in contents if isinstance(contents, list) else [contents]:
+        stream = resolve1(ref)
+        if not isinstance(stream, PDFStream) or stream.rawdata is None:
+            continue
+        filters = stream.get_filters()
+        if not filters or filters[0][0] not in LITERALS_FLATE_DECODE or filters[0][1]:
+            continue  # only a plain deflate stream can be checked on its own
+        inflater = zlib.decompressobj()
+        try:
+            data = stream.rawdata
+            for start in range(0, len(data), INFLATE_CHUNK):
+                inflater.decompress(data[start : start + INFLATE_CHUNK], INFLATE_CHUNK)
+                while inflater.unconsumed_tail:
+                    inflater.decompress(inflater.unconsumed_tail, INFLATE_CHUNK)
+        except zlib.error:
+            return True
+        if not inflater.eof:
+            return True
+    return False
+
+
+def layout_of(pages: Sequence[PageRead]) -> PageLayout:
+    """The lines of `pages` (read in order from the first page), running headers and footers apart."""
+    content, running = _split_running_lines([list(p.lines) for p in pages], [p.height for p in pages])
     by_page: list[list[str]] = [[] for _ in pages]
     for line in content:
         by_page[line.page - 1].append(line.text)
     page_texts = tuple("\n".join(texts) for texts in by_page)
-    return PageLayout(tuple(content), tuple(running), tuple(links), len(pages), page_texts)
+    links = tuple(link for page in pages for link in page.links)
+    unreadable = tuple(number for number, page in enumerate(pages, start=1) if page.unreadable)
+    return PageLayout(tuple(content), tuple(running), links, len(pages), page_texts, unreadable)

@@ -90,6 +90,7 @@ class ParsedDocument:
     sections: tuple[ParsedSection, ...] = ()
     items: tuple[ParsedItem, ...] = ()
     page_texts: tuple[str, ...] = field(default=(), repr=False)  # for search, one per page
+    unreadable_pages: tuple[int, ...] = ()  # 1-based: pages whose text could not be read (damaged)
 
     @property
     def full_text(self) -> str:

@@ -176,6 +176,22 @@ def document_with_sha256(session: Session, sha256: str) -> Document | None:
     return session.scalar(select(Document).where(Document.sha256 == sha256))
 
 
+def current_document(session: Session, council: str, day: dt.date, kind: DocumentKind) -> Document | None:
+    """The current version of the council's `kind` document for its meeting on `day`, if one is stored."""
+    return session.scalar(
+        _documents_of_meeting(council, day).where(Document.kind == kind, Document.is_current)
+    )
+
+
+def _documents_of_meeting(council: str, day: dt.date) -> Select[tuple[Document]]:
+    return (
+        select(Document)
+        .join(Document.meeting)
+        .join(Meeting.body)
+        .where(Body.name == council, Meeting.date == day)
+    )
+
+
 def is_known_source_url(session: Session, url: str) -> bool:
     """Whether a document was already stored from this URL (so a poller need not download it again)."""
     return session.scalar(select(Document.id).where(Document.source_url == url).limit(1)) is not None

@@ -65,6 +65,22 @@ def stored(result: StoreResult) -> str:
     return f"{NEW_LABELS[DocumentKind(result.kind)]}: {meeting}, {contents}"
 
 
+def unreadable_pages(pages: Sequence[int]) -> str:
+    """`advarsel: side 7 og 9 kunne ikke læses (punkter derfra kan mangle)`."""
+    return f"advarsel: {_pages_lost(pages)} (punkter derfra kan mangle)"
+
+
+def _pages_lost(pages: Sequence[int]) -> str:
+    numbers = [str(page) for page in pages]
+    listed = numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " og " + numbers[-1]
+    return f"side {listed} kunne ikke læses"
+
+
+def damaged_copy_kept(pages: Sequence[int]) -> str:
+    """A damaged copy of a document that is stored already whole."""
+    return f"PDF'en er beskadiget ({_pages_lost(pages)}); den gemte udgave beholdes"
+
+
 def unchanged_document(kind: str, body: str, meeting_date: dt.date) -> str:
     """A document whose bytes are stored already: `uændret: referat KKR Midtjylland 23. april 2021`."""
     return f"uændret: {KIND_NAMES[DocumentKind(kind)]} {body} {plain_date(meeting_date)}"

@@ -1,0 +1,121 @@
+"""parse_bounded: parse_document in a child process with a time and a memory limit.
+
+A PDF can be built to take minutes or gigabytes on one page (a drawing of a million shapes, a
+stream that inflates to gigabytes), and a parse in a thread cannot be stopped. So each file is
+parsed in a process of its own: it may use `memory_mb` of address space (RLIMIT_AS, set in the child),
+`page_seconds` for any one page and `seconds` in all; past that it is killed, the file refused with
+the reason, and the bot carries on. Children are forked from a forkserver that has the parser
+imported already, so a fork costs milliseconds, not the second an import takes, and never copies
+the bot's threads or connections.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import resource
+import threading
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+from parsing.document import parse_document
+from parsing.errors import ParseError
+from parsing.model import ParsedDocument
+
+_context_lock = threading.Lock()
+_context: Any = None
+
+
+@dataclass(frozen=True)
+class ParseLimits:
+    """How much one file may cost: KKRBOT_PARSE_SECONDS, _PAGE_SECONDS and _MEMORY_MB."""
+
+    seconds: float = 60.0  # the whole file
+    page_seconds: float = 8.0  # any one page, and the opening before the first
+    memory_mb: int = 400
+
+
+def _forkserver() -> Any:
+    global _context
+    with _context_lock:
+        if _context is None:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["parsing.document"])
+            _context = context
+        return _context
+
+
+def _child(conn: Connection, data: bytes, memory_mb: int) -> None:
+    """In the child: limit the memory, parse, send back each page read and then the outcome."""
+    limit = memory_mb << 20
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    try:
+        try:
+            parsed = parse_document(data, on_page=lambda number: conn.send(("page", number)))
+        except ParseError as err:
+            conn.send(("refused", str(err)))
+        else:
+            conn.send(("parsed", parsed))
+    except MemoryError:
+        del data  # room to say so
+        conn.send(("memory", None))
+    finally:
+        conn.close()
+
+
+def parse_bounded(data: bytes, limits: ParseLimits) -> ParsedDocument:
+    """parse_document(data) in a child process within `limits`; ParseError when refused or stopped."""
+    receiver, sender = _forkserver().Pipe(duplex=False)
+    process = _forkserver().Process(target=_child, args=(sender, data, limits.memory_mb), daemon=True)
+    process.start()
+    sender.close()
+    try:
+        return _outcome(receiver, limits)
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join()
+        receiver.close()
+
+
+def _outcome(receiver: Connection, limits: ParseLimits) -> ParsedDocument:
+    started = last_page = time.monotonic()
+    pages_read = 0
+    while True:
+        now = time.monotonic()
+        whole_by, page_by = started + limits.seconds, last_page + limits.page_seconds
+        if now >= min(whole_by, page_by):
+            if now >= whole_by:
+                raise ParseError(too_slow(limits.seconds))
+            raise ParseError(page_too_slow(pages_read + 1, limits.page_seconds))
+        if not receiver.poll(min(whole_by, page_by) - now):
+            continue
+        try:
+            what, value = receiver.recv()
+        except (EOFError, OSError):  # the child died without a word: killed for its memory, mostly
+            raise ParseError(too_big(limits.memory_mb)) from None
+        if what == "page":
+            pages_read, last_page = value, time.monotonic()
+        elif what == "parsed":
+            parsed: ParsedDocument = value
+            return parsed
+        elif what == "refused":
+            raise ParseError(value)
+        else:
+            raise ParseError(too_big(limits.memory_mb))
+
+
+def too_slow(seconds: float) -> str:
+    return f"PDF'en blev stoppet efter {seconds:g} s: den er for tung at læse (KKRBOT_PARSE_SECONDS)"
+
+
+def page_too_slow(page: int, seconds: float) -> str:
+    return (
+        f"PDF'en blev stoppet: side {page} tog over {seconds:g} s at læse, den er for tung "
+        "(KKRBOT_PARSE_PAGE_SECONDS)"
+    )
+
+
+def too_big(memory_mb: int) -> str:
+    return f"PDF'en blev stoppet: den kræver over {memory_mb} MB hukommelse at læse (KKRBOT_PARSE_MEMORY_MB)"
