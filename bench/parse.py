@@ -32,6 +32,7 @@ import pypdfium2 as pdfium  # noqa: E402
 
 from bench.report import commit  # noqa: E402
 from parsing import parse_document  # noqa: E402
+from parsing.isolated import ParseLimits, parse_bounded  # noqa: E402
 
 GOAL_RATIO = 1.3
 RESULTS = ROOT / "bench" / "results" / "parse.txt"
@@ -62,6 +63,11 @@ def parser(data: bytes) -> int:
     return len(parse_document(data).items)
 
 
+def bounded_parser(data: bytes) -> int:
+    """The parser as the bot runs it: in a child process within its limits (parsing.isolated)."""
+    return len(parse_bounded(data, ParseLimits()).items)
+
+
 def best_of(rounds: int, work: Callable[[bytes], int], data: bytes) -> float:
     """The fastest of `rounds` runs, in seconds."""
     best = float("inf")
@@ -80,6 +86,7 @@ class Timing:
     parser: float
     pdfplumber: float
     pdfium: float
+    bounded: float
 
     @property
     def ratio(self) -> float:
@@ -98,6 +105,7 @@ def measure(path: Path, rounds: int) -> Timing:
         parser=best_of(rounds, parser, data),
         pdfplumber=best_of(rounds, bare_pdfplumber, data),
         pdfium=best_of(rounds, bare_pdfium, data),
+        bounded=best_of(rounds, bounded_parser, data),
     )
 
 
@@ -137,6 +145,11 @@ def report(timings: list[Timing], rounds: int) -> str:
     verdict = "met" if ratio <= GOAL_RATIO else "NOT met"
     lines.append(
         f"parser / bare pdfplumber = {ratio:.2f} (goal <= {GOAL_RATIO}: {verdict}); best of {rounds} rounds"
+    )
+    bounded = sum(t.bounded for t in timings)
+    lines.append(
+        f"in a child process with limits (as the bot parses): {bounded:.3f} s = {bounded / total[1]:.2f} x "
+        f"in process, {bounded / total[2]:.2f} x bare pdfplumber"
     )
     return "\n".join(lines)
 

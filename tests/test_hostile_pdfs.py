@@ -1,7 +1,7 @@
 """Hostile PDFs (issue 14): every file is refused or parsed within its limits, for the right reason,
 and a damaged file never loses items without saying so.
 
-The files are made in a temporary folder by tests/tools/make_hostile_pdfs.py (nothing big is kept in
+The files are made in a temporary folder by bench/hostile_pdfs.py (nothing big is kept in
 the repository). Each is parsed as the bot parses it: in a child process with a time and a memory
 limit (parsing.isolated), here with a short per-page limit so that the heavy pages stop soon.
 """
@@ -18,11 +18,11 @@ import pytest
 from sqlalchemy import select
 
 import storage
+from bench.hostile_pdfs import make_all, one_page, stream
 from parsing import ParseError, parse_document
 from parsing.isolated import ParseLimits, parse_bounded
 from storage import Document, queries
 from tests.conftest import PROJECT_ROOT
-from tests.tools.make_hostile_pdfs import make_all, one_page, stream
 
 FIXTURES = Path(__file__).parent / "fixtures"
 LIMITS = ParseLimits(seconds=30, page_seconds=2, memory_mb=400)

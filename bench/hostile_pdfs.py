@@ -1,13 +1,11 @@
 #!/usr/bin/env python3
 """Make the hostile PDFs the parser must refuse (or parse) within its limits (issue 14).
 
-Usage: python tests/tools/make_hostile_pdfs.py OUTDIR [--measure]
+Usage: python bench/hostile_pdfs.py OUTDIR [NAME ...]
 
-Writes one file per entry of HOSTILE into OUTDIR; with --measure it then runs the real
-`kkrbot ingest` on each (a fresh SQLite database each time) and prints the wall time, the exit
-status, the peak resident memory of the process tree (getrusage(RUSAGE_CHILDREN) of a wrapper)
-and the ingest line. The tests (tests/test_hostile_pdfs.py) import this file and make the PDFs in
-a temporary folder, so none of the big ones is kept in the repository.
+Writes one file per entry of HOSTILE (or the NAMEs) into OUTDIR. bench/hostile.py measures what
+each costs `kkrbot ingest`; tests/test_hostile_pdfs.py makes them in a temporary folder, so none of
+the big ones is kept in the repository.
 
 The files, all made here without pikepdf (a small PDF writer below, pypdf for the damaged copies
 of a shared fixture):
@@ -31,14 +29,9 @@ of a shared fixture):
 from __future__ import annotations
 
 import io
-import os
 import random
 import re
-import resource
-import subprocess
 import sys
-import tempfile
-import time
 import zlib
 from collections.abc import Callable
 from pathlib import Path
@@ -46,14 +39,37 @@ from pathlib import Path
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, StreamObject
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 KDNET = ROOT / "tests/fixtures/pdf/kdnet-referat-2021-08-20.pdf"
 AGENDA = ROOT / "tests/fixtures/pdf/kkr-dagsorden-2022-03-23.pdf"
 
-WORDS = (
-    "kultur frihed bog kapitel loven ophavsret teknologi marked forfatter musik film internet "
-    "skaber værk kopi fremtid historie retten samfund idé mennesker arbejde tid verden bibliotek"
-).split()
+WORDS = [
+    "kultur",
+    "frihed",
+    "bog",
+    "kapitel",
+    "loven",
+    "ophavsret",
+    "teknologi",
+    "marked",
+    "forfatter",
+    "musik",
+    "film",
+    "internet",
+    "skaber",
+    "værk",
+    "kopi",
+    "fremtid",
+    "historie",
+    "retten",
+    "samfund",
+    "idé",
+    "mennesker",
+    "arbejde",
+    "tid",
+    "verden",
+    "bibliotek",
+]
 FONT = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
 
 
@@ -113,7 +129,11 @@ def many_pages(pages: int = 3000) -> bytes:
     }
     for index, page_id in enumerate(page_ids):
         if index == 0:
-            lines = ["Fri kultur", "Hvordan store medier bruger teknologi og loven", "En bog i mange kapitler"]
+            lines = [
+                "Fri kultur",
+                "Hvordan store medier bruger teknologi og loven",
+                "En bog i mange kapitler",
+            ]
         else:
             lines = [sentences[(index * 45 + line) * 31 % len(sentences)] for line in range(45)]
             lines.insert(0, f"Kapitel {index // 10 + 1}")
@@ -137,7 +157,9 @@ def heavy_text(characters: int = 300_000) -> bytes:
     """One page of `characters` characters in a 1 pt font, lines 1.2 pt apart."""
     line = ("Mange små tegn på en side " * 8)[:200]
     lines = characters // len(line)
-    body = b"BT /F1 1 Tf 1.2 TL 20 830 Td " + b" ".join(_pdf_string(line) + b" '" for _ in range(lines)) + b" ET"
+    body = (
+        b"BT /F1 1 Tf 1.2 TL 20 830 Td " + b" ".join(_pdf_string(line) + b" '" for _ in range(lines)) + b" ET"
+    )
     return one_page(stream(body))
 
 
@@ -156,7 +178,9 @@ def form_bomb(levels: int = 6, fan_out: int = 10) -> bytes:
         forms[f"form{level}"] = stream(
             body, extra=b" /Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources %s" % resources
         )
-    return one_page(stream(b"/X Do"), b"<< /Font << /F1 4 0 R >> /XObject << /X %d 0 R >> >>" % first, **forms)
+    return one_page(
+        stream(b"/X Do"), b"<< /Font << /F1 4 0 R >> /XObject << /X %d 0 R >> >>" % first, **forms
+    )
 
 
 def _bits_to_bytes(bits: list[int]) -> bytes:
@@ -189,7 +213,10 @@ def flate_bomb(megabytes: int = 600) -> bytes:
     """One page whose content inflates to `megabytes` MB of spaces: deflated twice, a few kB."""
     inner, _ = _spaces_deflated((megabytes << 20) // (258 * 8))
     outer = zlib.compress(inner, 9)
-    content = b"<< /Length %d /Filter [/FlateDecode /FlateDecode] >>\nstream\n%s\nendstream" % (len(outer), outer)
+    content = b"<< /Length %d /Filter [/FlateDecode /FlateDecode] >>\nstream\n%s\nendstream" % (
+        len(outer),
+        outer,
+    )
     return one_page(content)
 
 
@@ -296,50 +323,12 @@ def make_all(folder: Path, names: list[str] | None = None) -> dict[str, Path]:
     return paths
 
 
-MEASURE = """
-import resource, subprocess, sys, time
-start = time.perf_counter()
-result = subprocess.run(sys.argv[1:], capture_output=True, timeout=float(%(timeout)r))
-wall = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
-line = result.stdout.decode().strip().splitlines()[-1:] or result.stderr.decode().strip().splitlines()[-1:]
-child = [ln for ln in result.stderr.decode().splitlines() if "parse child" in ln]
-print(f"{wall:7.1f} s {peak:6d} MB exit {result.returncode}  {line[0] if line else ''}")
-if child:
-    print("          " + child[-1].split("parse child", 1)[1].strip())
-"""
-
-
-def measure(paths: dict[str, Path], timeout: float = 300) -> None:
-    """Run `kkrbot --debug ingest FILE` on each file in a wrapper process and print what it cost."""
-    for name, path in paths.items():
-        with tempfile.TemporaryDirectory() as folder:
-            env = dict(os.environ, DATABASE_URL=f"sqlite:///{folder}/kkrbot.sqlite3")
-            command = [sys.executable, "-m", "bot", "--debug", "ingest", str(path)]
-            print(f"{name:22s} {path.stat().st_size / 1e6:7.2f} MB file", flush=True)
-            try:
-                subprocess.run(
-                    [sys.executable, "-c", MEASURE % {"timeout": timeout}, *command],
-                    env=env,
-                    cwd=ROOT,
-                    timeout=timeout + 30,
-                    check=False,
-                )
-            except subprocess.TimeoutExpired:
-                print(f"  over {timeout:.0f} s: stopped")
-            sys.stdout.flush()
-
-
 def main() -> None:
-    args = [arg for arg in sys.argv[1:] if not arg.startswith("--")]
-    if not args:
+    if len(sys.argv) < 2:
         sys.exit(__doc__)
-    paths = make_all(Path(args[0]), args[1:] or None)
-    if "--measure" in sys.argv:
-        resource.setrlimit(resource.RLIMIT_AS, (6 << 30, 6 << 30))  # today's code may take it all
-        measure(paths)
+    for path in make_all(Path(sys.argv[1]), sys.argv[2:] or None).values():
+        print(path)
 
 
 if __name__ == "__main__":
-    start = time.perf_counter()
     main()
