@@ -24,7 +24,7 @@ DECISION_CANDIDATES = 10  # search hits looked through for one with a decision
 def answer_text(ctx: HandlerContext, text: str, sender: Sender | None) -> list[Reply]:
     """The replies to a message that is not a command."""
     with ctx.db.session() as session:
-        councils = queries.council_names(session)
+        councils = queries.nameable_councils(session)
     intent = understand(text, councils)
     match intent.kind:
         case "greeting":

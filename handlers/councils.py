@@ -34,7 +34,7 @@ class Scope:
 
 def scope_of(session: Session, ctx: HandlerContext, sender: Sender | None, args: str) -> Scope:
     """The council named in `args`, else the member's councils."""
-    named, rest = split_council(args, queries.council_names(session))
+    named, rest = split_council(args, queries.nameable_councils(session))
     if named is not None:
         return Scope([named], rest, named=True)
     member = councils_of(session, sender.user_id, ctx.today()) if sender is not None else None
@@ -45,14 +45,14 @@ def council_command(ctx: HandlerContext, args: str, sender: Sender | None) -> li
     """/raad: the councils the bot knows, each a toggle; /raad NAVN toggles that one."""
     assert sender is not None  # the command table: only from Telegram or the terminal
     with ctx.db.session() as session:
-        known = queries.council_names(session)
         if args.strip():
-            named, rest = split_council(args, known)
+            nameable = queries.nameable_councils(session)
+            named, rest = split_council(args, nameable)
             if named is None or rest.strip():
-                return to_replies(texts.unknown_council(args, known))
+                return to_replies(texts.unknown_council(args, nameable))
             on = toggle_council(session, sender.user_id, sender.chat_id, sender.name, named)
-            return [*to_replies(texts.toggled(named, on)), *_overview(session, ctx, sender, known)]
-        return _overview(session, ctx, sender, known)
+            return [*to_replies(texts.toggled(named, on)), *_overview(session, ctx, sender)]
+        return _overview(session, ctx, sender)
 
 
 def council_pressed(ctx: HandlerContext, body_id: int, sender: Sender | None) -> list[Reply]:
@@ -64,12 +64,12 @@ def council_pressed(ctx: HandlerContext, body_id: int, sender: Sender | None) ->
         if body is None:
             return to_replies(help.gone())
         toggle_council(session, sender.user_id, sender.chat_id, sender.name, body.name)
-        return _overview(session, ctx, sender, queries.council_names(session), edit=True)
+        return _overview(session, ctx, sender, edit=True)
 
 
-def _overview(
-    session: Session, ctx: HandlerContext, sender: Sender, known: list[str], *, edit: bool = False
-) -> list[Reply]:
+def _overview(session: Session, ctx: HandlerContext, sender: Sender, *, edit: bool = False) -> list[Reply]:
+    """The councils with material or a member's choice (each a toggle), the chosen ones marked."""
+    known = queries.council_names(session)
     chosen = chosen_councils(session, sender.user_id)
     defaults = [] if chosen else appointment_councils(session, sender.user_id, ctx.today())
     ids = {body.name: body.id for body in session.scalars(select(Body))}

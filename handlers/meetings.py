@@ -14,6 +14,7 @@ from handlers.context import HandlerContext, Sender
 from handlers.councils import Scope, scope_of
 from storage import Meeting, queries
 from storage.queries import Councils
+from texts import councils as council_texts
 from texts import help
 from texts import meetings as texts
 from texts.callbacks import item_callback, meeting_callback
@@ -50,7 +51,9 @@ def find_meeting(
             return Chosen(meeting)
         held = queries.latest_meetings(session, 1, councils=councils, before=today) if or_latest else []
         if not held:
-            return help.no_meeting(today)
+            return help.no_meeting(
+                today, scope.councils or (), chosen=not scope.named and bool(scope.councils)
+            )
         return Chosen(held[0], (texts.meeting_held(held[0], council_asked=scope.named),))
     wish = read_date(date_text, today)
     if wish is None:
@@ -59,7 +62,7 @@ def find_meeting(
     if day is None and councils is not None and not scope.named:  # "juni": another council met then
         day = pick_meeting_date(wish, today, queries.meeting_dates(session))
     if day is None:
-        return _no_meeting_for(session, wish, today, command, councils)
+        return _no_meeting_for(session, wish, today, command, councils, _named(scope))
     met = queries.meetings_on(session, day, councils=councils if scope.named else None)
     if not met:
         return help.no_meeting_on(day, nearest_meetings(session, day, councils), command)
@@ -68,12 +71,17 @@ def find_meeting(
     return Chosen(ordered[0], others=tuple(ordered[1:]))
 
 
+def _named(scope: Scope) -> str | None:
+    """The council the member named, for answers that must say whose meetings are missing."""
+    return scope.councils[0] if scope.named and scope.councils else None
+
+
 def _no_meeting_for(
-    session: Session, wish: DateWish, today: dt.date, command: str, councils: Councils
+    session: Session, wish: DateWish, today: dt.date, command: str, councils: Councils, named: str | None
 ) -> list[str]:
     """No meeting in the month named, or none at all before (`seneste`) or after (`næste`) today."""
     if wish.kind == "next":
-        return help.no_meeting(today)
+        return help.no_meeting(today, [named] if named else [])
     if wish.kind == "latest":
         return help.no_meeting_before(today)
     month = wish.month or today.month
@@ -147,6 +155,8 @@ def next_meeting(
     """/naestemoede [råd]: the next meeting from today on, with every item (never one already held)."""
     with ctx.db.session() as session:
         scope = scope or scope_of(session, ctx, sender, args)
+        if scope.args.strip():  # only a council can follow /naestemoede
+            return to_replies(council_texts.unknown_council(scope.args, queries.nameable_councils(session)))
     return _agenda_of(ctx, "", sender, "naestemoede", Scope(scope.councils, "", scope.named), or_latest=False)
 
 
@@ -161,7 +171,10 @@ def meetings(ctx: HandlerContext, args: str, sender: Sender | None = None) -> li
     """/moeder [råd]: upcoming meetings and the five latest of the member's councils, each a button."""
     today = ctx.today()
     with ctx.db.session() as session:
-        councils = scope_of(session, ctx, sender, args).councils
+        scope = scope_of(session, ctx, sender, args)
+        if scope.args.strip():  # only a council can follow /moeder
+            return to_replies(council_texts.unknown_council(scope.args, queries.nameable_councils(session)))
+        councils = scope.councils
         upcoming = queries.upcoming_meetings(session, today, councils=councils, limit=UPCOMING_LIMIT)
         latest = queries.latest_meetings(session, LATEST_LIMIT, councils=councils, before=today)
         buttons = [
@@ -203,7 +216,7 @@ def decisions(
         else:
             latest = queries.latest_meeting_with_minutes(session, ctx.today(), councils=scope.councils)
             if latest is None:
-                return to_replies(texts.no_minutes_at_all())
+                return to_replies(texts.no_minutes_at_all(_named(scope)))
             meeting = latest
         if not texts.has_minutes(queries.documents_of(session, meeting)):
             agenda = [[Button(texts.AGENDA_BUTTON, meeting_callback(meeting.id))]]

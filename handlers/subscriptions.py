@@ -46,7 +46,7 @@ def unsubscribe_command(ctx: HandlerContext, args: str, sender: Sender | None) -
 
 def _council_only(session: Session, args: str) -> str | None:
     """The council the words are, when they name one and nothing else ("nordjylland", "KD-Net")."""
-    named, rest = split_council(args, queries.council_names(session))
+    named, rest = split_council(args, queries.nameable_councils(session))
     return named if named is not None and not rest.strip() else None
 
 

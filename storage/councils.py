@@ -14,6 +14,7 @@ from storage.db import committing
 from storage.members import member_for
 from storage.models import Appointment, Body, MemberCouncil
 from storage.queries import member_for_user
+from storage.writes import body_for
 
 
 def chosen_councils(session: Session, user_id: int) -> list[str]:
@@ -59,9 +60,7 @@ def toggle_council(session: Session, user_id: int, chat_id: int, name: str | Non
     """Follow the council if the member does not, stop if they do; commits. True when now followed."""
     with committing(session):
         member = member_for(session, user_id, chat_id, name)
-        body = session.scalar(select(Body).where(Body.name == council))
-        if body is None:
-            raise ValueError(f"unknown council {council!r}")
+        body = body_for(session, council)  # a KKR whose material has not come in yet
         chosen = session.get(MemberCouncil, (member.id, body.id))
         if chosen is not None:
             session.delete(chosen)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from core.bodies import KDNET, KKRS
 from core.kinds import DocumentKind
 from storage.models import (
     AgendaItem,
@@ -38,8 +39,14 @@ def _meetings(councils: Councils) -> Select[tuple[Meeting]]:
 
 
 def council_names(session: Session) -> list[str]:
-    """Every body (council) with a stored meeting, by name: what a member's words may name."""
+    """Every body (council) with a stored meeting, by name."""
     return list(session.scalars(select(Body.name).order_by(Body.name)))
+
+
+def nameable_councils(session: Session) -> list[str]:
+    """What a member's words may name: the stored councils, and the five KKRs and KD-Net before any
+    of their material has come in (so `/abonner nordjylland` follows the council from the start)."""
+    return sorted({*council_names(session), *KKRS, KDNET})
 
 
 def next_meeting(session: Session, today: dt.date, councils: Councils = None) -> Meeting | None:

@@ -238,13 +238,19 @@ def _unchanged(session: Session, document: Document) -> StoreResult:
     )
 
 
-def meeting_for(session: Session, body_name: str, day: dt.date) -> Meeting:
-    """The meeting of `body_name` on `day`, created (as planned) with its body when not yet known."""
+def body_for(session: Session, body_name: str) -> Body:
+    """The body (council) of this name, created when not yet known."""
     body = session.scalar(select(Body).where(Body.name == body_name))
     if body is None:
         body = Body(name=body_name)
         session.add(body)
         session.flush()
+    return body
+
+
+def meeting_for(session: Session, body_name: str, day: dt.date) -> Meeting:
+    """The meeting of `body_name` on `day`, created (as planned) with its body when not yet known."""
+    body = body_for(session, body_name)
     meeting = session.scalar(select(Meeting).where(Meeting.body_id == body.id, Meeting.date == day))
     if meeting is None:
         meeting = Meeting(body_id=body.id, date=day, state="planned")

@@ -165,3 +165,38 @@ def test_the_help_names_the_councils_the_bot_knows(db: storage.Database) -> None
     shown = said(ask(db, MIDDLE, "/hjaelp"))
     assert f"KD-Net, {HOVEDSTADEN}, {MIDTJYLLAND} og {NORDJYLLAND}" in shown
     assert "/raad" in shown
+
+
+def test_a_word_that_names_no_council_is_said_not_dropped(db: storage.Database) -> None:
+    for command in ("/naestemoede atlantis", "/moeder atlantis"):
+        shown = said(ask(db, NORTH, command))
+        assert shown.startswith("Jeg kender ikke rådet atlantis. Rådene er: "), command
+        assert "KKR Syddanmark" in shown  # a KKR may be named before its material has come in
+
+
+def test_a_named_council_with_nothing_to_show_is_named_in_the_answer(db: storage.Database) -> None:
+    assert said(ask(db, NORTH, "/naestemoede kd-net")).startswith(
+        "KD-Net har ingen kommende møder registreret fra søndag den 20. marts 2022."
+    )
+    assert said(ask(db, NORTH, "/beslutninger syddanmark")).startswith(
+        "KKR Syddanmark har ingen referater endnu."
+    )
+    ask(db, NORTH, "/raad syddanmark")
+    assert "eller vælg råd med /raad" in said(ask(db, NORTH, "/naestemoede"))
+
+
+def test_a_council_can_be_followed_before_its_first_document(
+    db: storage.Database, parsed_pdfs: Parsed
+) -> None:
+    assert "alt nyt fra KKR Syddanmark" in said(ask(db, NORTH, "/abonner syddanmark"))
+    fan_out(db, now=dt.datetime(2022, 3, 24, 9))
+    before = {n.id for n in _notices(db)}
+    agenda, _ = parsed_pdfs["kkr-dagsorden-2022-03-23"]
+    with db.session() as session:
+        storage.store_document(
+            session, as_council(agenda, "KKR Syddanmark", dt.date(2022, 6, 15)), sha256=sha("south")
+        )
+    fan_out(db, now=dt.datetime(2022, 6, 1, 9))
+    new = [n for n in _notices(db) if n.id not in before]
+    assert [n.member.telegram_user_id for n in new] == [NORTH.user_id]
+    assert "KKR Syddanmark" in new[0].text

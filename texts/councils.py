@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from texts.html import bold, esc
 from texts.meetings import echo
+from texts.words import listed
 
 ON, OFF = "✅", "▫️"
 
@@ -16,9 +17,9 @@ def overview(known: Sequence[str], chosen: Sequence[str], defaults: Sequence[str
         return ["Jeg kender ingen råd endnu: der er ikke hentet mødemateriale."]
     lines = "\n".join(f"• {esc(name)}" for name in known)
     if chosen:
-        seen = f"Du ser møder fra {esc(_listed(chosen))}."
+        seen = f"Du ser møder fra {esc(listed(chosen))}."
     elif defaults:
-        seen = f"Du ser møder fra {esc(_listed(defaults))}, ud fra dine udpegninger."
+        seen = f"Du ser møder fra {esc(listed(defaults))}, ud fra dine udpegninger."
     else:
         seen = "Du ser møder fra alle råd."
     return [
@@ -27,10 +28,6 @@ def overview(known: Sequence[str], chosen: Sequence[str], defaults: Sequence[str
         "Tryk på et råd for at vælge det til eller fra, eller skriv fx /raad nordjylland. "
         "Et råd kan også nævnes i en kommando: /naestemoede kd-net.",
     ]
-
-
-def _listed(names: Sequence[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " og " + names[-1]
 
 
 def toggle_label(name: str, on: bool) -> str:

@@ -14,11 +14,12 @@ from storage import AgendaItem, Meeting
 from texts.dates import danish_date, month_name
 from texts.html import bold, esc
 from texts.meetings import EXAMPLE_DATE, echo, meeting_line
+from texts.words import listed
 
 
 def help_text(commands: Sequence[tuple[str, str]], councils: Sequence[str] = ()) -> list[str]:
     """What the bot does, for which councils, and every command (`/example`, description) with an example."""
-    whose = _listed(councils) if councils else "KKR'erne og deres kommunaldirektørnetværk"
+    whose = listed(councils) if councils else "KKR'erne og deres kommunaldirektørnetværk"
     intro = (
         f"Jeg kender dagsordener, referater og bilag fra {whose}, "
         "så du ikke behøver åbne en lang PDF på telefonen."
@@ -26,10 +27,6 @@ def help_text(commands: Sequence[tuple[str, str]], councils: Sequence[str] = ())
     lines = "\n".join(f"{esc(example)}: {esc(_lower_first(what))}" for example, what in commands)
     dates = "Datoer kan skrives frit, fx 14. juni 2022, 14-06-2022, 23. marts eller i morgen."
     return [intro, f"{bold('Kommandoer')}\n{lines}", esc(dates)]
-
-
-def _listed(names: Sequence[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " og " + names[-1]
 
 
 def _lower_first(text: str) -> str:
@@ -44,8 +41,11 @@ def plain_message() -> list[str]:
     return ["Jeg svarer på kommandoer. Skriv fx /naestemoede, /soeg klimastrategi eller /hjaelp."]
 
 
-def no_meeting(today: dt.date) -> list[str]:
-    return [f"Der er ingen kommende møder registreret fra {esc(danish_date(today))}. Se /moeder."]
+def no_meeting(today: dt.date, councils: Sequence[str] = (), *, chosen: bool = False) -> list[str]:
+    """No meeting from today on (of the councils named, or of those the member has `chosen`)."""
+    whose = f"{esc(listed(councils))} har ingen" if councils else "Der er ingen"
+    more = " eller vælg råd med /raad" if chosen else ""
+    return [f"{whose} kommende møder registreret fra {esc(danish_date(today))}. Se /moeder{more}."]
 
 
 def bad_date(text: str, command: str) -> list[str]:

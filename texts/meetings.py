@@ -253,8 +253,10 @@ def no_minutes_yet(meeting: Meeting) -> list[str]:
     ]
 
 
-def no_minutes_at_all() -> list[str]:
-    return ["Der er ingen referater endnu. Se /naestemoede eller /moeder."]
+def no_minutes_at_all(council: str | None = None) -> list[str]:
+    """No minutes stored at all (of the council the member named)."""
+    whose = f"{esc(council)} har ingen referater" if council else "Der er ingen referater"
+    return [f"{whose} endnu. Se /naestemoede eller /moeder."]
 
 
 AGENDA_BUTTON = "Se dagsordenen"

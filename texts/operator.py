@@ -16,6 +16,7 @@ from babel.dates import format_date
 from core.kinds import DocumentKind
 from core.time import local_time
 from texts.dates import operator_moment, plain_date
+from texts.words import listed
 
 if TYPE_CHECKING:  # `kkrbot parse` uses this module and must not load the database's modules
     from parsing.model import ParsedDocument
@@ -71,9 +72,7 @@ def unreadable_pages(pages: Sequence[int]) -> str:
 
 
 def _pages_lost(pages: Sequence[int]) -> str:
-    numbers = [str(page) for page in pages]
-    listed = numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " og " + numbers[-1]
-    return f"side {listed} kunne ikke læses"
+    return f"side {listed([str(page) for page in pages])} kunne ikke læses"
 
 
 def damaged_copy_kept(pages: Sequence[int]) -> str:
