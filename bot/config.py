@@ -57,7 +57,7 @@ class Settings(BaseSettings):
     send_rate: float = Field(default=25, gt=0, validation_alias="KKRBOT_SEND_RATE")
     # what parsing one PDF may cost before it is stopped (parsing.isolated): in all, per page, memory
     parse_seconds: float = Field(default=60, gt=0, validation_alias="KKRBOT_PARSE_SECONDS")
-    parse_page_seconds: float = Field(default=8, gt=0, validation_alias="KKRBOT_PARSE_PAGE_SECONDS")
+    parse_page_seconds: float = Field(default=6, gt=0, validation_alias="KKRBOT_PARSE_PAGE_SECONDS")
     parse_memory_mb: int = Field(default=400, ge=100, validation_alias="KKRBOT_PARSE_MEMORY_MB")
     # after this many seconds a claimed but unsent notice counts as lost (its sender died) and is resent
     outbox_lease_seconds: float = Field(default=60, ge=1, validation_alias="KKRBOT_OUTBOX_LEASE")

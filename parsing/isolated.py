@@ -32,7 +32,7 @@ class ParseLimits:
     """How much one file may cost: KKRBOT_PARSE_SECONDS, _PAGE_SECONDS and _MEMORY_MB."""
 
     seconds: float = 60.0  # the whole file
-    page_seconds: float = 8.0  # any one page, and the opening before the first
+    page_seconds: float = 6.0  # any one page, and the opening before the first
     memory_mb: int = 400
 
 
