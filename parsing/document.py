@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pdfplumber
@@ -20,11 +22,14 @@ from parsing.errors import ParseError
 from parsing.layout import Line, PageDone, PageLayout, layout_of, read_pages
 from parsing.meta import MeetingMeta, from_front_matter, from_running_headers, from_title
 from parsing.model import ParsedDocument
+from parsing.ocr import text_layers, with_text_layers
 from parsing.pdfium_text import PdfiumView, page_texts, read_view
-from parsing.structure import PART_RE, find_headings, parse_structure
+from parsing.structure import find_headings, parse_structure, part_named
 
 log = logging.getLogger(__name__)
 PROBE_PAGES = 3  # enough to find the front page, a running header and the kind
+MIN_SCAN_WORDS = 15  # words OCR must find on a scan's first pages before it counts as readable
+WORD_RE = re.compile(r"[A-Za-zÆØÅæøå]{3,}")
 NOT_A_MEETING = "det ligner ikke en dagsorden, et referat eller bilag fra KKR eller KD-Net"
 DAMAGED = "PDF'en er beskadiget og kan ikke læses helt"
 
@@ -53,15 +58,17 @@ def _meta(layout: PageLayout, headings: list[int]) -> MeetingMeta:
 
 
 def _has_decisions(lines: Sequence[Line]) -> bool:
-    return any((m := PART_RE.match(ln.text)) and m[1] in ("Beslutning", "Referat") for ln in lines)
+    return any(part_named(ln.text) in ("Beslutning", "Referat") for ln in lines)
 
 
-def _read(data: bytes, pdf: Any, on_page: PageDone | None) -> ParsedDocument:
+def _read(data: bytes, pdf: Any, on_page: PageDone | None, ocr: OcrUse | None) -> ParsedDocument:
     pdf_pages = len(pdf.pages)
     read = read_pages(pdf, 0, PROBE_PAGES, on_page)
     probe = layout_of(read)
     if not probe.lines:  # blank or unreadable first pages: the rest only if any page has text
         view = read_view(data, images=True)
+        if view is not None and view.image_pages and not view.text_pages and ocr is not None:
+            return _read_scan(data, view.page_count, on_page, ocr)
         if view is not None and not view.text_pages:
             raise ParseError(_why_no_text(view))
         read += read_pages(pdf, len(read), None, on_page)
@@ -116,6 +123,44 @@ def _read(data: bytes, pdf: Any, on_page: PageDone | None) -> ParsedDocument:
     )
 
 
+@dataclass(frozen=True)
+class OcrUse:
+    """Scans are read with OCR (parsing.ocr); `started` is told how many pages it will read."""
+
+    started: Callable[[int], None] | None = None
+
+
+def _read_scan(data: bytes, page_count: int, on_page: PageDone | None, ocr: OcrUse) -> ParsedDocument:
+    """A scan: OCR the first pages and decide from them, then OCR the rest and parse the result."""
+    if ocr.started is not None:
+        ocr.started(page_count)
+    first = range(1, min(PROBE_PAGES, page_count) + 1)
+    layers = text_layers(data, first, on_page)
+    _check_scan_start(with_text_layers(data, layers), len(first))
+    layers |= text_layers(data, range(len(first) + 1, page_count + 1), on_page)
+    read = with_text_layers(data, layers)
+    try:
+        parsed = parse_document(read, on_page)
+    except ParseError as err:
+        raise ParseError(f"{err} (læst med OCR)") from err
+    return replace(parsed, ocr_pdf=read)
+
+
+def _check_scan_start(data: bytes, pages: int) -> None:
+    """Refuse a scan whose first pages OCR cannot read, or that names no council there."""
+    pdf = _open(data)
+    try:
+        probe = layout_of(read_pages(pdf, 0, pages))
+    finally:
+        with contextlib.suppress(Exception):
+            pdf.close()
+    words = [word for line in probe.lines for word in WORD_RE.findall(line.text)]
+    if len(words) < MIN_SCAN_WORDS:
+        raise ParseError("scanningen er for utydelig til at læse: OCR fandt næsten ingen ord")
+    if not _meta(probe, find_headings(probe.lines, probe.body_size)).body:
+        raise ParseError(f"{NOT_A_MEETING} (læst med OCR)")
+
+
 def _unreadable_pages(layout: PageLayout, view: PdfiumView | None, pdf_pages: int) -> tuple[int, ...]:
     """Pages whose text is lost: pdfminer could not read them, or PDFium finds text (or pages) where
     pdfminer finds none."""
@@ -142,20 +187,24 @@ def _why_no_text(view: PdfiumView | None) -> str:
     )
 
 
-def parse_document(data: bytes, on_page: PageDone | None = None) -> ParsedDocument:
+def parse_document(
+    data: bytes, on_page: PageDone | None = None, *, ocr: OcrUse | None = None
+) -> ParsedDocument:
     """Parse a KL meeting PDF (KKR agenda or minutes, KD-Net minutes, or an attachment bundle).
 
     Raises ParseError, whose message is a plain Danish reason, for anything that is not one. Pages
     are read one at a time and freed (`on_page` is told each one), and reading stops as soon as the
     first pages show that the file is no meeting document. Pages that could not be read are named
-    in `unreadable_pages`; a file that has lost most of its pages is refused as damaged.
+    in `unreadable_pages`; a file that has lost most of its pages is refused as damaged. With
+    `ocr`, a scan is read with OCR (its first pages first) and the PDF with its new text layer is
+    `ocr_pdf`; without, a scan is refused.
     """
     reason = why_not_pdf(data)
     if reason is not None:
         raise ParseError(reason)
     pdf = _open(data)
     try:
-        return _read(data, pdf, on_page)
+        return _read(data, pdf, on_page, ocr)
     except (ParseError, MemoryError):
         raise
     except Exception as err:  # a damaged file can break pdfminer anywhere while pages are read

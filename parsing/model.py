@@ -91,6 +91,11 @@ class ParsedDocument:
     items: tuple[ParsedItem, ...] = ()
     page_texts: tuple[str, ...] = field(default=(), repr=False)  # for search, one per page
     unreadable_pages: tuple[int, ...] = ()  # 1-based: pages whose text could not be read (damaged)
+    ocr_pdf: bytes | None = field(default=None, repr=False)  # a scan with the text layer OCR gave it
+
+    @property
+    def read_by_ocr(self) -> bool:
+        return self.ocr_pdf is not None
 
     @property
     def full_text(self) -> str:

@@ -44,23 +44,57 @@ class _Block:
         return "." in self.number
 
 
+def part_named(text: str) -> str | None:
+    """The part heading a line is ("Indstilling:"), allowing one OCR slip ("Indstillinq", "Baqgrund")."""
+    m = PART_RE.match(text)
+    if m:
+        return m[1]
+    word = text.strip().removesuffix(":").strip()
+    if not word.isalpha() or not word[:1].isupper():
+        return None
+    return next((part for part in PART_FIELDS if _one_slip(word, part)), None)
+
+
+def _one_slip(word: str, part: str) -> bool:
+    """Whether `word` is `part` with at most one letter wrong, missing or extra."""
+    if abs(len(word) - len(part)) > 1 or word == part:
+        return word == part
+    if len(word) == len(part):
+        return sum(a != b for a, b in zip(word, part, strict=True)) == 1
+    shorter, longer = sorted((word, part), key=len)
+    return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
+
+
 def is_part_heading(line: Line) -> bool:
-    return PART_RE.match(line.text) is not None
+    return part_named(line.text) is not None
 
 
 def find_headings(lines: Sequence[Line], body_size: float) -> list[int]:
-    """Indexes of the lines that start a numbered section or item."""
+    """Indexes of the lines that start a numbered section or item.
 
-    def candidates(styled: bool) -> list[int]:
+    A heading is a numbered line set bigger than the body text, else one set in bold. A document with
+    no bold at all (OCR's text layer, a plain Word export) has only its numbering to go by: every
+    numbered line is a candidate, and the sequence (`_in_sequence`) picks the headings."""
+    has_bold = any(line.bold for line in lines)
+
+    def candidates(style: str) -> list[int]:
         found = []
         for i, line in enumerate(lines):
             if not HEADING_RE.match(line.text) or DOT_LEADER_RE.search(line.text):
                 continue
-            if (line.size >= body_size + 0.75) if styled else (line.bold and line.size >= body_size - 0.5):
+            if style == "bigger":
+                marked = line.size >= body_size + 0.75
+            elif style == "bold":
+                marked = line.bold and line.size >= body_size - 0.5
+            else:
+                marked = line.size >= body_size - 0.5
+            if marked:
                 found.append(i)
         return found
 
-    return _in_sequence(lines, candidates(styled=True) or candidates(styled=False))
+    if not has_bold:
+        return _in_sequence(lines, candidates("numbered"))
+    return _in_sequence(lines, candidates("bigger") or candidates("bold"))
 
 
 MAX_NUMBER_STEP = 3  # numbering may skip an item or two, never jump far ahead
@@ -103,6 +137,7 @@ def _sub_number(line: Line) -> str | None:
 def _blocks(lines: Sequence[Line], heading_indexes: list[int], top_level_items: bool) -> list[_Block]:
     blocks: list[_Block] = []
     starts = set(heading_indexes)
+    has_bold = any(line.bold for line in lines)  # without bold (OCR), a title wraps by its spacing
     current: _Block | None = None
     for i, line in enumerate(lines):
         if i in starts:
@@ -117,7 +152,7 @@ def _blocks(lines: Sequence[Line], heading_indexes: list[int], top_level_items: 
             heading = current.heading
             if (
                 not current.content
-                and line.same_style(heading[-1])
+                and (line.same_style(heading[-1]) if has_bold else _wraps_on(heading[-1], line))
                 and not is_part_heading(line)
                 and not CASE_RE.match(line.text)
             ):
@@ -125,6 +160,14 @@ def _blocks(lines: Sequence[Line], heading_indexes: list[int], top_level_items: 
             else:
                 current.content.append(line)
     return blocks
+
+
+def _wraps_on(above: Line, below: Line) -> bool:
+    """Whether `below` continues the title `above` when no style tells: right under it, with no wider
+    gap than a wrap, and not the sentence that starts the item ("Det indstilles, at … .")."""
+    close = above.page == below.page and 0 <= below.top - above.bottom < 0.5 * above.size
+    sentence = below.text.startswith(RECOMMENDATION_START) or below.text.rstrip().endswith(".")
+    return close and not sentence
 
 
 def _heading_title(block: _Block) -> str:
@@ -156,9 +199,9 @@ class _ItemBuilder:
         preamble: list[Line] = []
         current: list[Line] = preamble
         for line in content:
-            m = PART_RE.match(line.text)
-            if m:
-                current = parts.setdefault(PART_FIELDS[m[1]], [])
+            part = part_named(line.text)
+            if part:
+                current = parts.setdefault(PART_FIELDS[part], [])
             else:
                 current.append(line)
         if preamble:

@@ -26,7 +26,9 @@ LIST_ENTRY_RE = re.compile(
     r"^(?:(?P<bullet>[-–—•●▪■◦○‣⁃∙*\uf0a7\uf0b7\uf0d8]|o(?=\s))\s+|(?P<glyph>\(cid:\d+\))\s*"
     r"|(?P<number>\d{1,2})[.)]\s+|[a-zæøå][.)]\s+)"
 )
-ATTACHMENT_RE = re.compile(r"^\./\.+\s*(.*)$")
+# "./." before a bilag's title; OCR reads it ".J.", ".l." or "/." too
+ATTACHMENT_RE = re.compile(r"^(?:\.\s?[/JjlI|1!]|/)\s?\.+\s*(.*)$")
+TITLE_MARKS = " *_\"'“”„«»£+"  # emphasis around a bilag's title, and what OCR makes of it
 SHORT_LINE_SHARE = 0.72  # a wrapped line fills more than this share of the column
 HEADING_SHARE = 0.85  # a sub-heading set in the body font stops well before the right edge
 PARAGRAPH_PITCH = 1.3  # more than this many line pitches from the line above: white space between
@@ -382,7 +384,7 @@ def _render(block: _Block) -> str | None:
 def attachment_title(text: str) -> str:
     """The title after a `./.` mark, without the mark and the emphasis around it."""
     m = ATTACHMENT_RE.match(text)
-    return (m[1] if m else text).strip().strip("*_").strip()
+    return (m[1] if m else text).strip().strip(TITLE_MARKS).strip()
 
 
 def lines_to_text(lines: Sequence[Line], spacing: Spacing, vocabulary: Vocabulary) -> str | None:
