@@ -32,6 +32,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     PATH=/opt/kkrbot/bin:$PATH \
     DATABASE_URL=sqlite:////data/kkrbot.sqlite3 \
     KKRBOT_INBOX=/data/inbox
+# Tesseract and its Danish model read scanned PDFs (parsing/ocr.py)
+RUN apt-get update \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-dan \
+    && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system --gid 10001 kkrbot \
     && useradd --system --uid 10001 --gid kkrbot --home-dir /data --no-create-home --shell /usr/sbin/nologin kkrbot \
     && mkdir -p /data/inbox \

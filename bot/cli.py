@@ -127,20 +127,28 @@ def read_input_file(path: Path) -> bytes:
 @main.command()
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=True))
 @click.option("--json", "as_json", is_flag=True, help="Udskriv hele resultatet som JSON (UTF-8).")
+@click.option("--no-ocr", is_flag=True, help="Afvis scanninger i stedet for at læse dem med OCR.")
 @click.pass_context
-def parse(ctx: click.Context, file: Path, as_json: bool) -> None:
+def parse(ctx: click.Context, file: Path, as_json: bool, no_ocr: bool) -> None:
     """Læs en møde-PDF og vis, hvad parseren fandt.
 
-    FILE er en dagsorden, et referat eller et bilag fra et KKR eller et af deres netværk. Uden --json
-    vises et kort resumé; kan filen ikke bruges, står grunden på én linje, og afslutningskoden er 2.
+    FILE er en dagsorden, et referat eller et bilag fra et KKR eller et af deres netværk. En
+    scanning læses med OCR (Tesseract). Uden --json vises et kort resumé; kan filen ikke bruges,
+    står grunden på én linje, og afslutningskoden er 2.
     """
+    from rich.console import Console
+
     from parsing import ParseError
     from parsing.isolated import parse_bounded
     from texts.operator import parsed_document, unreadable_pages
 
     data = read_input_file(file)
+    bars = page_bars(Console(stderr=True))
     try:
-        doc = parse_bounded(data, settings_for(ctx).parse_limits)
+        with bars.progress:
+            doc = parse_bounded(
+                data, settings_for(ctx).parse_limits, ocr=not no_ocr, progress=bars.of(str(file))
+            )
     except ParseError as err:
         fail(file, str(err))
     if doc.unreadable_pages:
@@ -149,6 +157,45 @@ def parse(ctx: click.Context, file: Path, as_json: bool) -> None:
         echo(json.dumps(doc.to_json_dict(), ensure_ascii=False, indent=1))
     else:
         echo("\n".join(parsed_document(doc)))
+
+
+@dataclasses.dataclass
+class PageBars:
+    """On a terminal: a spinner for the run, and a bar of pages for each scan OCR reads."""
+
+    progress: Any
+
+    def of(self, label: str) -> Any:
+        """What parsing.isolated tells while `label` is parsed: OCR's pages, then the parse's."""
+        from parsing.isolated import Progress
+
+        task: list[Any] = []
+
+        def started(pages: int) -> None:
+            task.append(self.progress.add_task(f"OCR {label}", total=2 * pages))
+
+        def page_done(_page: int) -> None:
+            if task:
+                self.progress.update(task[0], advance=1)
+
+        return Progress(on_page=page_done, on_ocr=started)
+
+
+def page_bars(console: Any) -> PageBars:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    progress = Progress(
+        *columns, TimeElapsedColumn(), console=console, transient=True, disable=not console.is_terminal
+    )
+    return PageBars(progress)
 
 
 def open_db(ctx: click.Context, *, create: bool = False) -> Database:
@@ -175,29 +222,28 @@ def open_db(ctx: click.Context, *, create: bool = False) -> Database:
 
 @main.command()
 @click.argument("sources", nargs=-1, required=True)
+@click.option("--no-ocr", is_flag=True, help="Afvis scanninger i stedet for at læse dem med OCR.")
 @click.pass_context
-def ingest(ctx: click.Context, sources: tuple[str, ...]) -> None:
+def ingest(ctx: click.Context, sources: tuple[str, ...], no_ocr: bool) -> None:
     """Hent møde-PDF'er ind i databasen.
 
     SOURCES er PDF-filer, mapper (alle PDF'er i mappen), adresser på PDF'er eller adresser på
     mødesider som KL's "Mødemateriale" (alle mødets PDF'er). Der skrives én linje pr. dokument:
     hvad der blev fundet, `uændret` eller `fejl: grund`. Afslutningskoden er 0, når alt lykkedes,
-    og 2, når noget fejlede; det, der lykkedes, er gemt alligevel.
+    og 2, når noget fejlede; det, der lykkedes, er gemt alligevel. En scanning læses med OCR og
+    får `(OCR)` på sin linje.
     """
     from rich.console import Console
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from bot.ingest import Ingester
 
     settings = settings_for(ctx)
     db = open_db(ctx, create=True)
-    ingester = Ingester(db, limits=settings.parse_limits)
-    failed = False
     console = Console(stderr=True)
-    progress = Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-        console=console, transient=True, disable=not console.is_terminal,
-    )  # fmt: skip
+    bars = page_bars(console)
+    progress = bars.progress
+    ingester = Ingester(db, limits=settings.parse_limits, ocr=not no_ocr, progress=bars.of)
+    failed = False
     try:
         with progress:
             task = progress.add_task("Henter …", total=None)

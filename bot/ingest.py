@@ -8,7 +8,7 @@ from those.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from parsing import ParseError
 from parsing.bundle import split_bundle
-from parsing.isolated import ParseLimits, parse_bounded
+from parsing.isolated import ParseLimits, Progress, parse_bounded
 from sources import FetchedPdf, InboxFolder, MeetingHint, MeetingPageSource, PagePoll, PageState
 from storage import Database, MeetingHints, StoreResult, queries, store_document
 from storage.polls import record_planned_meeting, record_poll, source_state
@@ -61,11 +61,19 @@ class Ingester:
     """Ingests PDFs from files, folders, URLs, meeting pages and the inbox into one database."""
 
     def __init__(
-        self, db: Database, web: MeetingPageSource | None = None, limits: ParseLimits | None = None
+        self,
+        db: Database,
+        web: MeetingPageSource | None = None,
+        limits: ParseLimits | None = None,
+        *,
+        ocr: bool = True,
+        progress: Callable[[str], Progress] | None = None,
     ) -> None:
         self.db = db
         self._web = web
         self.limits = limits or ParseLimits()
+        self.ocr = ocr  # read scans with OCR (parsing.ocr); without, they are refused
+        self.progress = progress  # what to tell while one file (by its label) is parsed
 
     @property
     def web(self) -> MeetingPageSource:
@@ -88,7 +96,8 @@ class Ingester:
                     label, operator.unchanged_document(known.kind, meeting.body.name, meeting.date)
                 )
         try:
-            parsed = parse_bounded(fetched.data, self.limits)
+            progress = self.progress(label) if self.progress is not None else None
+            parsed = parse_bounded(fetched.data, self.limits, ocr=self.ocr, progress=progress)
         except ParseError as err:
             return IngestReport.failure(label, str(err))
         if parsed.unreadable_pages:
@@ -104,13 +113,13 @@ class Ingester:
                     sha256=fetched.sha256,
                     source_url=fetched.source_url if is_url(fetched.source_url) else None,
                     hints=_hints_for(fetched.hint, parsed.meeting_date),
-                    data=fetched.data,
+                    data=parsed.ocr_pdf or fetched.data,  # a scan is kept with its text layer
                     splitter=split_bundle,
                 )
         except SQLAlchemyError as err:
             return IngestReport.failure(label, operator.database_error(err))
         warning = operator.unreadable_pages(parsed.unreadable_pages) if parsed.unreadable_pages else None
-        text = operator.stored(result) + (f"; {warning}" if warning else "")
+        text = operator.stored(result, ocr=parsed.read_by_ocr) + (f"; {warning}" if warning else "")
         return IngestReport(label, text, result=result, warning=warning)
 
     def path(self, path: Path) -> Iterator[IngestReport]:

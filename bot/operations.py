@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 from core.time import utcnow
+from parsing.ocr import ocr_problem, ocr_version
 from storage.db import current_revision, head_revision, sqlite_file
 from storage.health import OutboxBacklog, SourceHealth, outbox_backlog, source_health
 from texts import operator
@@ -48,6 +49,8 @@ class StatusReport:
     backlog: OutboxBacklog | None = None
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    ocr: str | None = field(default_factory=ocr_version)  # `tesseract 5.3.0`; None: scans are refused
+    ocr_problem: str | None = field(default_factory=ocr_problem)
 
     @property
     def healthy(self) -> bool:
@@ -72,6 +75,7 @@ class StatusReport:
             "outbox": None
             if self.backlog is None
             else {"unsent": self.backlog.unsent, "oldest": _iso(self.backlog.oldest)},
+            "ocr": {"available": self.ocr_problem is None, "version": self.ocr, "problem": self.ocr_problem},
             "problems": self.problems,
             "warnings": self.warnings,
         }

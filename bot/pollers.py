@@ -25,7 +25,7 @@ from bot.updates import sender_of
 from delivery.botapi import send_replies
 from handlers import admin
 from handlers.context import HandlerContext, Sender
-from parsing.isolated import ParseLimits
+from parsing.isolated import ParseLimits, Progress
 from sources import FetchedPdf, InboxFolder, SourceError
 from sources.inbox import inbox_url
 from storage import Database
@@ -112,10 +112,15 @@ def poll_sources(
 
 
 def ingest_upload(
-    db: Database, data: bytes, file_name: str, limits: ParseLimits | None = None
+    db: Database,
+    data: bytes,
+    file_name: str,
+    limits: ParseLimits | None = None,
+    progress: Progress | None = None,
 ) -> IngestReport:
     """A PDF sent to the bot, parsed and stored like any other; blocking."""
-    return Ingester(db, limits=limits).pdf(FetchedPdf.from_bytes(data, file_name), label=file_name)
+    ingester = Ingester(db, limits=limits, progress=(lambda _label: progress) if progress else None)
+    return ingester.pdf(FetchedPdf.from_bytes(data, file_name), label=file_name)
 
 
 def _report_replies(reports: Sequence[IngestReport]) -> list[Reply]:
@@ -210,6 +215,17 @@ class SourcePollers:
         # in a task of its own: the upload may wait for a running poll, and other updates must not
         context.application.create_task(self._ingest_document(context, message, file_name), update=update)
 
+    def _scan_notice(self, context: ContextTypes.DEFAULT_TYPE, message: Message) -> Progress:
+        """Tells the sender "Læser scanningen …" as soon as OCR starts (the parse runs in a thread)."""
+        loop = asyncio.get_running_loop()
+        file_name = message.document.file_name if message.document else None
+
+        def started(pages: int) -> None:
+            replies = admin.reading_scan(file_name or "PDF'en", pages)
+            asyncio.run_coroutine_threadsafe(send_replies(context.bot, message.chat_id, replies), loop)
+
+        return Progress(on_ocr=started)
+
     async def _ingest_document(
         self, context: ContextTypes.DEFAULT_TYPE, message: Message, file_name: str
     ) -> None:
@@ -223,7 +239,14 @@ class SourcePollers:
         else:
             try:
                 async with self._lock:
-                    report = await asyncio.to_thread(ingest_upload, self.db, data, file_name, self.limits)
+                    report = await asyncio.to_thread(
+                        ingest_upload,
+                        self.db,
+                        data,
+                        file_name,
+                        self.limits,
+                        self._scan_notice(context, message),
+                    )
             except Exception as err:  # a PDF that breaks the parser in a new way still gets an answer
                 report = IngestReport.failure(file_name, unexpected(err))
             log.info("pdf fra chat %s: %s", message.chat_id, report.text)

@@ -83,6 +83,11 @@ def document_download_failed(file_name: str) -> list[Reply]:
     return to_replies(texts.document_download_failed(file_name))
 
 
+def reading_scan(file_name: str, pages: int) -> list[Reply]:
+    """Before a scan's result: OCR takes a while."""
+    return to_replies(texts.reading_scan(file_name, pages))
+
+
 def document_report(file_name: str, outcome: str, reason: str | None) -> list[Reply]:
     """The answer to an administrator's PDF: the ingest line (`ny dagsorden: ...`) or why it failed."""
     if reason is not None:

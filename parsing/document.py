@@ -28,6 +28,7 @@ from parsing.structure import find_headings, parse_structure, part_named
 
 log = logging.getLogger(__name__)
 PROBE_PAGES = 3  # enough to find the front page, a running header and the kind
+SCAN_PROBE_PAGES = 2  # a scan's pages OCR reads before deciding: the front page names the meeting
 MIN_SCAN_WORDS = 15  # words OCR must find on a scan's first pages before it counts as readable
 WORD_RE = re.compile(r"[A-Za-zÆØÅæøå]{3,}")
 NOT_A_MEETING = "det ligner ikke en dagsorden, et referat eller bilag fra KKR eller KD-Net"
@@ -134,7 +135,7 @@ def _read_scan(data: bytes, page_count: int, on_page: PageDone | None, ocr: OcrU
     """A scan: OCR the first pages and decide from them, then OCR the rest and parse the result."""
     if ocr.started is not None:
         ocr.started(page_count)
-    first = range(1, min(PROBE_PAGES, page_count) + 1)
+    first = range(1, min(SCAN_PROBE_PAGES, page_count) + 1)
     layers = text_layers(data, first, on_page)
     _check_scan_start(with_text_layers(data, layers), len(first))
     layers |= text_layers(data, range(len(first) + 1, page_count + 1), on_page)

@@ -11,17 +11,24 @@ the bot's threads or connections.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import os
 import resource
+import signal
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
-from parsing.document import parse_document
+from parsing.document import OcrUse, parse_document
 from parsing.errors import ParseError
 from parsing.model import ParsedDocument
+
+OCR_PAGE_SECONDS = 60  # a scanned page Tesseract has not read in this time will not be read
+OCR_SECONDS_PER_PAGE = 10  # what a scan may take on average, page by page (about 2 s here)
 
 _context_lock = threading.Lock()
 _context: Any = None
@@ -46,13 +53,16 @@ def _forkserver() -> Any:
         return _context
 
 
-def _child(conn: Connection, data: bytes, memory_mb: int) -> None:
-    """In the child: limit the memory, parse, send back each page read and then the outcome."""
+def _child(conn: Connection, data: bytes, memory_mb: int, ocr: bool) -> None:
+    """In the child: limit the memory, parse, send back each page read and then the outcome. The
+    child leads a process group of its own, so that Tesseract (parsing.ocr) is stopped with it."""
+    os.setpgid(0, 0)
     limit = memory_mb << 20
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    use = OcrUse(started=lambda pages: conn.send(("ocr", pages))) if ocr else None
     try:
         try:
-            parsed = parse_document(data, on_page=lambda number: conn.send(("page", number)))
+            parsed = parse_document(data, on_page=lambda number: conn.send(("page", number)), ocr=use)
         except ParseError as err:
             conn.send(("refused", str(err)))
         else:
@@ -64,31 +74,46 @@ def _child(conn: Connection, data: bytes, memory_mb: int) -> None:
         conn.close()
 
 
-def parse_bounded(data: bytes, limits: ParseLimits) -> ParsedDocument:
-    """parse_document(data) in a child process within `limits`; ParseError when refused or stopped."""
+@dataclass(frozen=True)
+class Progress:
+    """What the parent is told while a file is parsed: each page done, and when OCR starts."""
+
+    on_page: Callable[[int], None] | None = None
+    on_ocr: Callable[[int], None] | None = None  # told how many pages OCR is to read
+
+
+def parse_bounded(
+    data: bytes, limits: ParseLimits, *, ocr: bool = True, progress: Progress | None = None
+) -> ParsedDocument:
+    """parse_document(data) in a child process within `limits`; ParseError when refused or stopped.
+
+    With `ocr`, a scan is read with OCR, within OCR_PAGE_SECONDS a page (two pages are read at a
+    time) and OCR_SECONDS_PER_PAGE on average, or `seconds` if that is more."""
     receiver, sender = _forkserver().Pipe(duplex=False)
-    process = _forkserver().Process(target=_child, args=(sender, data, limits.memory_mb), daemon=True)
+    process = _forkserver().Process(target=_child, args=(sender, data, limits.memory_mb, ocr), daemon=True)
     process.start()
     sender.close()
     try:
-        return _outcome(receiver, limits)
+        return _outcome(receiver, limits, progress or Progress())
     finally:
-        if process.is_alive():
-            process.kill()
+        if process.pid is not None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(process.pid, signal.SIGKILL)  # the child, and any Tesseract it started
         process.join()
         receiver.close()
 
 
-def _outcome(receiver: Connection, limits: ParseLimits) -> ParsedDocument:
+def _outcome(receiver: Connection, limits: ParseLimits, progress: Progress) -> ParsedDocument:
     started = last_page = time.monotonic()
     pages_read = 0
+    seconds, page_seconds = limits.seconds, limits.page_seconds
     while True:
         now = time.monotonic()
-        whole_by, page_by = started + limits.seconds, last_page + limits.page_seconds
+        whole_by, page_by = started + seconds, last_page + page_seconds
         if now >= min(whole_by, page_by):
             if now >= whole_by:
-                raise ParseError(too_slow(limits.seconds))
-            raise ParseError(page_too_slow(pages_read + 1, limits.page_seconds))
+                raise ParseError(too_slow(seconds))
+            raise ParseError(page_too_slow(pages_read + 1, page_seconds))
         if not receiver.poll(min(whole_by, page_by) - now):
             continue
         try:
@@ -97,6 +122,14 @@ def _outcome(receiver: Connection, limits: ParseLimits) -> ParsedDocument:
             raise ParseError(too_big(limits.memory_mb)) from None
         if what == "page":
             pages_read, last_page = value, time.monotonic()
+            if progress.on_page is not None:
+                progress.on_page(value)
+        elif what == "ocr":
+            seconds = max(seconds, value * OCR_SECONDS_PER_PAGE)
+            page_seconds = max(page_seconds, OCR_PAGE_SECONDS)
+            last_page = time.monotonic()
+            if progress.on_ocr is not None:
+                progress.on_ocr(value)
         elif what == "parsed":
             parsed: ParsedDocument = value
             return parsed

@@ -28,7 +28,8 @@ PART_FIELDS = {
     "Referat": "decision",
 }
 PRESENTER_RE = re.compile(r"^(.*\S)\s+v\.\s+(\S.*)$")
-RECOMMENDATION_START = ("Det indstilles", "Indstilling:")
+# how an indstilling starts; OCR may put a speck of punctuation after "Det"
+RECOMMENDATION_START_RE = re.compile(r"^(?:Det[.,:;'`´]?\s+indstilles\b|Indstilling\s*:)")
 
 
 @dataclass
@@ -166,7 +167,7 @@ def _wraps_on(above: Line, below: Line) -> bool:
     """Whether `below` continues the title `above` when no style tells: right under it, with no wider
     gap than a wrap, and not the sentence that starts the item ("Det indstilles, at … .")."""
     close = above.page == below.page and 0 <= below.top - above.bottom < 0.5 * above.size
-    sentence = below.text.startswith(RECOMMENDATION_START) or below.text.rstrip().endswith(".")
+    sentence = RECOMMENDATION_START_RE.match(below.text) is not None or below.text.rstrip().endswith(".")
     return close and not sentence
 
 
@@ -205,7 +206,7 @@ class _ItemBuilder:
             else:
                 current.append(line)
         if preamble:
-            starts_like_recommendation = preamble[0].text.startswith(RECOMMENDATION_START)
+            starts_like_recommendation = RECOMMENDATION_START_RE.match(preamble[0].text) is not None
             if (starts_like_recommendation or all(ln.italic for ln in preamble)) and (
                 "recommendation" not in parts
             ):

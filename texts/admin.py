@@ -94,6 +94,11 @@ def document_download_failed(file_name: str) -> list[str]:
     return [f"Jeg kunne ikke hente {bold(file_name)} fra Telegram. Prøv at sende den igen om lidt."]
 
 
+def reading_scan(file_name: str, pages: int) -> list[str]:
+    sides = "1 side" if pages == 1 else f"{pages} sider"
+    return [f"{bold(file_name)} er en scanning ({sides}). Jeg læser den … og skriver, når den er læst."]
+
+
 def document_read(file_name: str, outcome: str) -> list[str]:
     """What became of a PDF an administrator sent, e.g. `ny dagsorden: KKR Midtjylland 23. marts 2022`."""
     return [f"{bold(file_name)}: {esc(outcome)}"]

@@ -49,8 +49,12 @@ def count(n: int, one: str, many: str) -> str:
 # --- ingesting: one line per document ---
 
 
-def stored(result: StoreResult) -> str:
-    """One line, e.g. `ny dagsorden: KKR Midtjylland 14. juni 2022, 10 punkter`."""
+def stored(result: StoreResult, *, ocr: bool = False) -> str:
+    """One line, e.g. `ny dagsorden: KKR Midtjylland 14. juni 2022, 10 punkter` (`(OCR)` after a scan)."""
+    return _stored(result) + (" (OCR)" if ocr and result.status != "unchanged" else "")
+
+
+def _stored(result: StoreResult) -> str:
     meeting = f"{result.body} {plain_date(result.meeting_date)}"
     contents = (
         count(result.pages, "side", "sider")
@@ -211,6 +215,10 @@ class StatusFacts(Protocol):
     @property
     def expected_revision(self) -> str: ...
     @property
+    def ocr(self) -> str | None: ...
+    @property
+    def ocr_problem(self) -> str | None: ...
+    @property
     def problems(self) -> Sequence[str]: ...
     @property
     def warnings(self) -> Sequence[str]: ...
@@ -234,6 +242,10 @@ def status_lines(report: StatusFacts) -> list[str]:
             lines.append("kilder: ingen sat op (KKRBOT_SOURCE_URLS, KKRBOT_INBOX)")
         if report.backlog is not None:
             lines.append(_backlog_line(report.backlog))
+        if report.ocr_problem is None:
+            lines.append(f"ocr: {report.ocr} med dansk; scanninger læses")
+        else:
+            lines.append(f"ocr: ikke tilgængelig ({report.ocr_problem}); scanninger afvises")
     lines.extend(f"advarsel: {warning}" for warning in report.warnings)
     return lines
 
