@@ -74,8 +74,9 @@ def find_headings(lines: Sequence[Line], body_size: float) -> list[int]:
     """Indexes of the lines that start a numbered section or item.
 
     A heading is a numbered line set bigger than the body text, else one set in bold. A document with
-    no bold at all (OCR's text layer, a plain Word export) has only its numbering to go by: every
-    numbered line is a candidate, and the sequence (`_in_sequence`) picks the headings."""
+    no bold at all (OCR's text layer, a plain Word export) has its sizes, roughly, and its numbering:
+    the bigger numbered lines, and a line of body size only where its number is missing between them
+    (OCR measured that heading small); with no bigger lines, every numbered line in sequence."""
     has_bold = any(line.bold for line in lines)
 
     def candidates(style: str) -> list[int]:
@@ -94,8 +95,63 @@ def find_headings(lines: Sequence[Line], body_size: float) -> list[int]:
         return found
 
     if not has_bold:
-        return _in_sequence(lines, candidates("numbered"))
+        numbered = _without_contents_lists(lines, candidates("numbered"))
+        bigger = [i for i in numbered if lines[i].size >= body_size + 0.75]
+        if len(bigger) < MIN_BIGGER_HEADINGS:
+            return _last_full_sequence(lines, numbered)
+        return _gaps_filled(lines, _last_full_sequence(lines, bigger), numbered)
     return _in_sequence(lines, candidates("bigger") or candidates("bold"))
+
+
+CONTENTS_RUN = 3  # numbered lines one under another: a table of contents, not headings
+
+
+def _without_contents_lists(lines: Sequence[Line], indexes: list[int]) -> list[int]:
+    """Drop runs of CONTENTS_RUN or more numbered lines that follow one another on a page with nothing
+    between (a table of contents whose dot leaders OCR has turned to noise); a section's heading right
+    above its first item's is a run of two, and stays."""
+    kept: list[int] = []
+    run: list[int] = []
+    for index in [*indexes, -2]:
+        if run and index == run[-1] + 1 and lines[index].page == lines[run[-1]].page:
+            run.append(index)
+            continue
+        if len(run) < CONTENTS_RUN:
+            kept += run
+        run = [index]
+    return kept
+
+
+MIN_BIGGER_HEADINGS = 2
+
+
+def _number_of(line: Line) -> tuple[int, int]:
+    m = HEADING_RE.match(line.text)
+    assert m is not None
+    return int(m[1]), int(m[2]) if m[2] else 0
+
+
+def _gaps_filled(lines: Sequence[Line], headings: list[int], numbered: list[int]) -> list[int]:
+    """`headings`, and each other numbered line that sits between two of them and carries a number
+    that the two leave out (between 1. and 3. a 2.; between 3.1. and 3.2. nothing)."""
+    filled = list(headings)
+    for above, below in zip(headings, headings[1:], strict=False):
+        low, high = _number_of(lines[above]), _number_of(lines[below])
+        between = [i for i in numbered if above < i < below and low < _number_of(lines[i]) < high]
+        filled += _in_sequence(lines, between)[:1] if between else []
+    return sorted(filled)
+
+
+def _last_full_sequence(lines: Sequence[Line], indexes: list[int]) -> list[int]:
+    """The headings in sequence from the "1." that gives the most of them, the later one on a tie: a
+    table of contents numbers the same headings first, and a numbered list in the text gives few."""
+    starts = [k for k, i in enumerate(indexes) if (m := HEADING_RE.match(lines[i].text)) and m[1] == "1"]
+    best = _in_sequence(lines, indexes)
+    for k in starts[1:]:
+        found = _in_sequence(lines, indexes[k:])
+        if len(found) >= len(best):
+            best = found
+    return best
 
 
 MAX_NUMBER_STEP = 3  # numbering may skip an item or two, never jump far ahead
