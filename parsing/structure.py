@@ -15,7 +15,7 @@ from parsing.layout import Line, Link
 from parsing.model import ParsedItem, ParsedSection
 from parsing.text import Spacing, Vocabulary, attachment_titles, join_words, lines_to_text, urls_in_text
 
-HEADING_RE = re.compile(r"^(\d{1,2})\.(?:(\d{1,2})\.?)?\s+(\S.*)$")
+HEADING_RE = re.compile(r"^(\d{1,2})\.(?:(\d{1,2})[.,;:]?)?\s+(\S.*)$")  # "3.1;": OCR's slip
 DOT_LEADER_RE = re.compile(r"(?:\.\s?){4,}\s*\d+\s*$|…\s*\d+\s*$")
 CASE_RE = re.compile(r"\b(SAG-\d{4}-\d{3,7})\b")
 PART_RE = re.compile(r"^(Baggrund|Indstilling|Indstillinger|Sagsfremstilling|Beslutning|Referat)\s*:?$")
@@ -98,8 +98,8 @@ def find_headings(lines: Sequence[Line], body_size: float) -> list[int]:
         numbered = _without_contents_lists(lines, candidates("numbered"))
         bigger = [i for i in numbered if lines[i].size >= body_size + 0.75]
         if len(bigger) < MIN_BIGGER_HEADINGS:
-            return _last_full_sequence(lines, numbered)
-        return _gaps_filled(lines, _last_full_sequence(lines, bigger), numbered)
+            return _longest_sequence(lines, numbered)
+        return _gaps_filled(lines, _longest_sequence(lines, bigger), numbered)
     return _in_sequence(lines, candidates("bigger") or candidates("bold"))
 
 
@@ -142,16 +142,33 @@ def _gaps_filled(lines: Sequence[Line], headings: list[int], numbered: list[int]
     return sorted(filled)
 
 
-def _last_full_sequence(lines: Sequence[Line], indexes: list[int]) -> list[int]:
-    """The headings in sequence from the "1." that gives the most of them, the later one on a tie: a
-    table of contents numbers the same headings first, and a numbered list in the text gives few."""
-    starts = [k for k, i in enumerate(indexes) if (m := HEADING_RE.match(lines[i].text)) and m[1] == "1"]
-    best = _in_sequence(lines, indexes)
-    for k in starts[1:]:
-        found = _in_sequence(lines, indexes[k:])
-        if len(found) >= len(best):
-            best = found
-    return best
+def _longest_sequence(lines: Sequence[Line], indexes: list[int]) -> list[int]:
+    """The longest run of headings whose numbers follow on from each other (`_follows`), the later one
+    on a tie: where nothing but numbering tells, a contents list numbers the same headings first, a
+    numbered list in the text may cut in, and OCR may lose a heading; the document's own headings
+    are the longest chain through them."""
+    numbers = [_number_of(lines[i]) for i in indexes]
+    length, previous, start = [1] * len(indexes), [-1] * len(indexes), list(range(len(indexes)))
+    for j in range(len(indexes)):
+        for i in range(j):
+            if _follows(numbers[i], numbers[j]) and (length[i] + 1, start[i]) > (length[j], start[j]):
+                length[j], previous[j], start[j] = length[i] + 1, i, start[i]
+    if not indexes:
+        return []
+    at = max(range(len(indexes)), key=lambda j: (length[j], start[j]))
+    chain = []
+    while at != -1:
+        chain.append(indexes[at])
+        at = previous[at]
+    return chain[::-1]
+
+
+def _follows(before: tuple[int, int], after: tuple[int, int]) -> bool:
+    """Whether heading number `after` may come next after `before` (0: a section's own heading)."""
+    (section, item), (number, sub) = before, after
+    if sub and number == section:
+        return item < sub <= item + MAX_NUMBER_STEP
+    return section < number <= section + MAX_NUMBER_STEP
 
 
 MAX_NUMBER_STEP = 3  # numbering may skip an item or two, never jump far ahead
