@@ -16,14 +16,17 @@ from typing import TypeVar
 import pytest
 from sqlalchemy import select
 
+from bench.scans import scanned
 from bot.pollers import poll_sources
 from fake_bot_api import FakeTelegram
+from parsing.ocr import ocr_problem
 from sources.inbox import inbox_url
 from storage import Database, Document, SourceState, open_database
 from storage.health import source_health
 from tests.bot_process import running_bot
 from tests.conftest import BAD_DIR, PDF_DIR, WEB_DIR
 from tests.http_server import LocalHttpServer
+from tests.test_ocr import first_pages
 from tests.test_sources_web import BILAG, DAGSORDEN, KDNET, PAGE_PATH, PDF_FILES, REFERAT
 
 ADMIN, MEMBER = 6101, 6102
@@ -166,6 +169,20 @@ def test_an_administrators_pdf_is_answered_with_the_meeting_it_holds(bot: Runnin
         bot.telegram, ADMIN, "referat.pdf", data, "application/pdf", "referat.pdf", "Jeg"
     )
     assert answer.startswith("referat.pdf: ") and "KKR Midtjylland 23. april 2021" in answer, answer
+
+
+@pytest.mark.skipif(ocr_problem() is not None, reason="no OCR here")
+def test_a_scanned_pdf_is_answered_at_once_and_again_when_it_is_read(bot: RunningBot) -> None:
+    """A scan takes OCR's while: the administrator hears so first, then what it held."""
+    k17 = PDF_DIR.parent / "made" / "k17-sjaelland-referat-2021-09-03.pdf"  # a meeting not on the page
+    data = scanned(first_pages(k17.read_bytes(), 2))
+    pushed = bot.telegram.push_document(ADMIN, "scannet.pdf", data, mime_type="application/pdf")
+    first = wait_for_reply(bot.telegram, ADMIN, pushed["message_id"], "scannet.pdf er en scanning")
+    assert first == "scannet.pdf er en scanning (2 sider). Jeg læser den … og skriver, når den er læst."
+    result = wait_for_reply(bot.telegram, ADMIN, pushed["message_id"], "scannet.pdf: ")
+    assert result.startswith("scannet.pdf: nyt referat: K17 3. september 2021, ") and result.endswith(
+        " (OCR)"
+    )
 
 
 def test_a_members_pdf_is_refused_and_never_downloaded(bot: RunningBot) -> None:
