@@ -103,8 +103,9 @@ def _make_line(page_number: int, raw: dict[str, Any]) -> Line | None:
 
 
 def _margin_key(line: Line) -> tuple[str, int]:
-    """Same text (page numbers aside) at the same height: a running line."""
-    return re.sub(r"\d+", "#", line.text), round(line.top / 4)
+    """Same words (numbers and punctuation aside, which OCR varies) at about the same height (a
+    scanned page sits a little higher or lower): a running line."""
+    return re.sub(r"[\W\d_]+", "", line.text).lower(), round(line.top / 12)
 
 
 def _split_running_lines(pages: list[list[Line]], heights: list[float]) -> tuple[list[Line], list[Line]]:
