@@ -56,7 +56,7 @@ def ingester(database: storage.Database, site: LocalHttpServer) -> Iterator[Inge
         retry=RetryPolicy(attempts=2, base_delay=0.0, max_delay=0.0, sleep=lambda _s: None),
         origin_map={KL: site.base_url},
     )
-    ingester = Ingester(database, MeetingPageSource(client))
+    ingester = Ingester(database, MeetingPageSource(client), ocr=False)  # scans: tests/test_ocr.py
     yield ingester
     ingester.close()
 

@@ -252,7 +252,7 @@ def test_bad_input_raises_parse_error_in_danish(name: str) -> None:
     assert str(err.value) and "\n" not in str(err.value)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cut=st.integers(min_value=0, max_value=70_000), noise=st.binary(min_size=0, max_size=64))
 def test_damaged_pdf_raises_only_parse_error(cut: int, noise: bytes) -> None:
     data = pdf_bytes("kdnet-referat-2021-08-20")
