@@ -14,10 +14,10 @@ from typing import Annotated, Any
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from core.defaults import DEFAULT_DATABASE_URL
 from core.time import Clock
 from parsing.isolated import ParseLimits
 from sources.inbox import inbox_url
-from storage.db import DEFAULT_DATABASE_URL
 
 DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org"
 WEBHOOK_SECRET_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram accepts as a secret_token
