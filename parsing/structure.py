@@ -27,9 +27,9 @@ PART_FIELDS = {
     "Beslutning": "decision",
     "Referat": "decision",
 }
-PRESENTER_RE = re.compile(r"^(.*\S)\s+v\.\s+(\S.*)$")
-# how an indstilling starts; OCR may put a speck of punctuation after "Det"
-RECOMMENDATION_START_RE = re.compile(r"^(?:Det[.,:;'`´]?\s+indstilles\b|Indstilling\s*:)")
+PRESENTER_RE = re.compile(r"^(.*\S)\s+v[.:,]\s+(\S.*)$")  # "… v. Jesper Kaas Schmidt" ("v:" from OCR)
+# how an indstilling starts; OCR may put a speck after "Det" or misread a letter ("indstilies")
+RECOMMENDATION_START_RE = re.compile(r"^(?:Det[.,:;'`´]?\s+indsti[li]{1,2}es\b|Indstilling\s*:)")
 
 
 @dataclass
@@ -51,8 +51,10 @@ def part_named(text: str) -> str | None:
     if m:
         return m[1]
     word = text.strip().removesuffix(":").strip()
-    if not word.isalpha() or not word[:1].isupper():
+    if not word.isalpha():
         return None
+    if not word[:1].isupper():  # "indstilling": OCR took the capital for a small letter, its one slip
+        return word.capitalize() if word.capitalize() in PART_FIELDS else None
     return next((part for part in PART_FIELDS if _one_slip(word, part)), None)
 
 
@@ -237,11 +239,13 @@ def _blocks(lines: Sequence[Line], heading_indexes: list[int], top_level_items: 
 
 
 def _wraps_on(above: Line, below: Line) -> bool:
-    """Whether `below` continues the title `above` when no style tells: right under it, with no wider
-    gap than a wrap, and not the sentence that starts the item ("Det indstilles, at … .")."""
-    close = above.page == below.page and 0 <= below.top - above.bottom < 0.5 * above.size
+    """Whether `below` continues the title `above` when no bold tells: right under it, close or set
+    as big, and not the sentence that starts the item ("Det indstilles, at … .")."""
+    gap = below.top - above.bottom
+    near = above.page == below.page and 0 <= gap < 2 * above.size
+    wrapped = gap < above.size or abs(below.size - above.size) < 0.6  # close, or as big as the title
     sentence = RECOMMENDATION_START_RE.match(below.text) is not None or below.text.rstrip().endswith(".")
-    return close and not sentence
+    return near and wrapped and not sentence
 
 
 def _heading_title(block: _Block) -> str:
