@@ -18,6 +18,7 @@ from parsing.text import Spacing, Vocabulary, attachment_titles, join_words, lin
 HEADING_RE = re.compile(r"^(\d{1,2})\.(?:(\d{1,2})[.,;:]?)?\s+(\S.*)$")  # "3.1;": OCR's slip
 DOT_LEADER_RE = re.compile(r"(?:\.\s?){4,}\s*\d+\s*$|…\s*\d+\s*$")
 CASE_RE = re.compile(r"\b(SAG-\d{4}-\d{3,7})\b")
+CASE_LINE_RE = re.compile(r"^SAG-\d{4}-")  # a case line, even where OCR garbled the number
 PART_RE = re.compile(r"^(Baggrund|Indstilling|Indstillinger|Sagsfremstilling|Beslutning|Referat)\s*:?$")
 PART_FIELDS = {
     "Baggrund": "background",
@@ -230,7 +231,7 @@ def _blocks(lines: Sequence[Line], heading_indexes: list[int], top_level_items: 
                 not current.content
                 and (line.same_style(heading[-1]) if has_bold else _wraps_on(heading[-1], line))
                 and not is_part_heading(line)
-                and not CASE_RE.match(line.text)
+                and not CASE_LINE_RE.match(line.text)
             ):
                 heading.append(line)  # the title wraps over more lines
             else:
