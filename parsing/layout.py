@@ -102,29 +102,41 @@ def _make_line(page_number: int, raw: dict[str, Any]) -> Line | None:
     )
 
 
-def _margin_key(line: Line) -> tuple[str, int]:
-    """Same words (numbers and punctuation aside, which OCR varies) at about the same height (a
-    scanned page sits a little higher or lower): a running line."""
-    return re.sub(r"[\W\d_]+", "", line.text).lower(), round(line.top / 12)
+def _margin_words(line: Line) -> str:
+    """A margin line's words, numbers and punctuation aside (OCR varies them)."""
+    return re.sub(r"[\W\d_]+", "", line.text).lower()
+
+
+RUNNING_DRIFT = 10  # points a running line may sit higher or lower from page to page (a scan's tilt)
 
 
 def _split_running_lines(pages: list[list[Line]], heights: list[float]) -> tuple[list[Line], list[Line]]:
-    """Separate running headers/footers (repeated in the page margins, or a page number) from content."""
+    """Separate running headers/footers (repeated in the page margins, or a page number) from content:
+    a margin line whose words come back on enough pages at about the same height."""
     in_margin = [
         [ln for ln in lines if ln.bottom < h * MARGIN_SHARE or ln.top > h * (1 - MARGIN_SHARE)]
         for lines, h in zip(pages, heights, strict=True)
     ]
-    repeated: Counter[tuple[str, int]] = Counter()
+    heights_of: dict[str, list[list[float]]] = {}
     for lines in in_margin:
-        repeated.update({_margin_key(ln) for ln in lines})
+        seen: dict[str, list[float]] = {}
+        for ln in lines:
+            seen.setdefault(_margin_words(ln), []).append(ln.top)
+        for words, tops in seen.items():
+            heights_of.setdefault(words, []).append(tops)
     min_repeats = max(2, len(pages) // 3)
+
+    def repeats(line: Line) -> int:
+        pages_tops = heights_of.get(_margin_words(line), [])
+        return sum(any(abs(top - line.top) <= RUNNING_DRIFT for top in tops) for tops in pages_tops)
+
     content: list[Line] = []
     running: list[Line] = []
     for lines, margin in zip(pages, in_margin, strict=True):
         margin_ids = {id(ln) for ln in margin}
         for ln in lines:
             is_running = id(ln) in margin_ids and (
-                repeated[_margin_key(ln)] >= min_repeats or PAGE_NUMBER_RE.search(ln.text) is not None
+                repeats(ln) >= min_repeats or PAGE_NUMBER_RE.search(ln.text) is not None
             )
             (running if is_running else content).append(ln)
     return content, running

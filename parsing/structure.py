@@ -51,7 +51,7 @@ def part_named(text: str) -> str | None:
     m = PART_RE.match(text)
     if m:
         return m[1]
-    word = text.strip().removesuffix(":").strip()
+    word = text.strip().rstrip(":.,;'`´ ")  # a colon, or a speck of dust OCR read after the word
     if not word.isalpha():
         return None
     if not word[:1].isupper():  # "indstilling": OCR took the capital for a small letter, its one slip
