@@ -169,8 +169,8 @@ def _longest_sequence(lines: Sequence[Line], indexes: list[int]) -> list[int]:
 def _follows(before: tuple[int, int], after: tuple[int, int]) -> bool:
     """Whether heading number `after` may come next after `before` (0: a section's own heading)."""
     (section, item), (number, sub) = before, after
-    if sub and number == section:
-        return item < sub <= item + MAX_NUMBER_STEP
+    if sub and number == section:  # after the section's own heading, any of its items
+        return item == 0 or item < sub <= item + MAX_NUMBER_STEP
     return section < number <= section + MAX_NUMBER_STEP
 
 
@@ -178,37 +178,18 @@ MAX_NUMBER_STEP = 3  # numbering may skip an item or two, never jump far ahead
 
 
 def _in_sequence(lines: Sequence[Line], indexes: list[int]) -> list[int]:
-    """Keep headings whose numbers follow on from the previous ones.
+    """Keep headings whose numbers follow on from the previous ones (`_follows`).
 
     A wrapped title line such as `19. januar 2022` looks like a heading but breaks the sequence.
     """
     kept: list[int] = []
-    section: int | None = None
-    item: int | None = None
+    last: tuple[int, int] | None = None
     for index in indexes:
-        m = HEADING_RE.match(lines[index].text)
-        assert m is not None
-        number, sub = int(m[1]), int(m[2]) if m[2] else None
-        starts_next = section is None or section < number <= section + MAX_NUMBER_STEP
-        if sub is None:
-            accepted = starts_next
-        elif number == section:
-            accepted = item is None or item < sub <= item + MAX_NUMBER_STEP
-        else:
-            accepted = starts_next
-        if accepted:
+        number = _number_of(lines[index])
+        if last is None or _follows(last, number):
             kept.append(index)
-            if number != section:
-                item = None
-            section = number
-            if sub is not None:
-                item = sub
+            last = number
     return kept
-
-
-def _sub_number(line: Line) -> str | None:
-    m = HEADING_RE.match(line.text)
-    return m[2] if m else None
 
 
 def _blocks(lines: Sequence[Line], heading_indexes: list[int], top_level_items: bool) -> list[_Block]:
@@ -343,7 +324,7 @@ def parse_structure(
     """
     body = [ln for ln in lines if abs(ln.size - body_size) < 0.6]
     spacing, vocabulary = Spacing.of(body), Vocabulary.of(body)
-    top_level_items = not any(_sub_number(lines[index]) for index in headings)
+    top_level_items = not any(_number_of(lines[index])[1] for index in headings)
     blocks = _blocks(lines, headings, top_level_items)
     sections: list[ParsedSection] = []
     items: list[ParsedItem] = []
