@@ -66,6 +66,7 @@ def _read(data: bytes, pdf: Any, on_page: PageDone | None, ocr: OcrUse | None) -
     pdf_pages = len(pdf.pages)
     read = read_pages(pdf, 0, PROBE_PAGES, on_page)
     probe = layout_of(read)
+    view: PdfiumView | None = None  # PDFium's reading, made once when it is needed
     if not probe.lines:  # blank or unreadable first pages: the rest only if any page has text
         view = read_view(data, images=True)
         if view is not None and view.image_pages and not view.text_pages and ocr is not None:
@@ -95,7 +96,7 @@ def _read(data: bytes, pdf: Any, on_page: PageDone | None, ocr: OcrUse | None) -
     meta = meta.filled_from(_meta(layout, headings))
     if not meta.meeting_date:
         raise ParseError(NOT_A_MEETING)
-    view = read_view(data)
+    view = view or read_view(data)
     pages = max(pdf_pages, view.page_count if view else 0)
     unreadable = _unreadable_pages(layout, view, pdf_pages)
     if len(unreadable) * 2 > pages:

@@ -89,8 +89,9 @@ def parse_bounded(
 
     With `ocr`, a scan is read with OCR, within OCR_PAGE_SECONDS a page (two pages are read at a
     time) and OCR_SECONDS_PER_PAGE on average, or `seconds` if that is more."""
-    receiver, sender = _forkserver().Pipe(duplex=False)
-    process = _forkserver().Process(target=_child, args=(sender, data, limits.memory_mb, ocr), daemon=True)
+    context = _forkserver()
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_child, args=(sender, data, limits.memory_mb, ocr), daemon=True)
     process.start()
     sender.close()
     try:

@@ -36,18 +36,24 @@ NOT_INSTALLED = "OCR er ikke installeret (tesseract-ocr og tesseract-ocr-dan)"
 PageDone = Callable[[int], None]
 
 
+def _tesseract_says(option: str) -> str | None:
+    """What `tesseract OPTION` prints, or None when it is not installed or does not answer."""
+    if shutil.which(TESSERACT) is None:
+        return None
+    try:
+        shown = subprocess.run([TESSERACT, option], capture_output=True, text=True, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return shown.stdout or shown.stderr
+
+
 @cache
 def ocr_problem() -> str | None:
     """Why scans cannot be read here (Danish), or None when Tesseract and its Danish model are there."""
-    if shutil.which(TESSERACT) is None:
+    languages = _tesseract_says("--list-langs")
+    if languages is None:
         return NOT_INSTALLED
-    try:
-        listed = subprocess.run(
-            [TESSERACT, "--list-langs"], capture_output=True, text=True, timeout=30, check=False
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return NOT_INSTALLED
-    if LANGUAGE not in listed.stdout.split():
+    if LANGUAGE not in languages.split():
         return "OCR mangler den danske model (tesseract-ocr-dan)"
     return None
 
@@ -55,15 +61,7 @@ def ocr_problem() -> str | None:
 @cache
 def ocr_version() -> str | None:
     """`tesseract 5.3.0`, or None when it is not installed."""
-    if shutil.which(TESSERACT) is None:
-        return None
-    try:
-        shown = subprocess.run(
-            [TESSERACT, "--version"], capture_output=True, text=True, timeout=30, check=False
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    lines = (shown.stdout or shown.stderr).splitlines()
+    lines = (_tesseract_says("--version") or "").splitlines()
     return lines[0].strip() if lines else None
 
 
