@@ -29,9 +29,10 @@ from delivery.pacing import (
 )
 from delivery.ratelimit import PacedRateLimiter
 from fake_bot_api import FakeTelegram, RateLimits
-from storage import Database, Member, Notification, open_database
+from storage import open_database
 from tests.bot_process import running_bot
 from tests.outbox_counts import outbox_counts
+from tests.test_sender import add_members
 
 REPLY, NOTICE = Priority.REPLY, Priority.NOTICE
 FIRST_SUBSCRIBER = 810_001
@@ -317,20 +318,6 @@ async def test_updates_from_different_chats_are_handled_side_by_side_one_chats_i
 # --------------------------------------------------------------------- the real `kkrbot run` process
 
 
-def add_subscribers_with_notices(db: Database, server: FakeTelegram, count: int) -> list[int]:
-    """`count` members, each in a chat of their own with one notice waiting in the outbox."""
-    chat_ids = list(range(FIRST_SUBSCRIBER, FIRST_SUBSCRIBER + count))
-    with db.session() as session:
-        for chat_id in chat_ids:
-            server.add_user(chat_id, f"Medlem {chat_id}")
-            member = Member(telegram_user_id=chat_id, chat_id=chat_id)
-            session.add(member)
-            session.flush()
-            session.add(Notification(member_id=member.id, key="agenda:1", text="<b>Ny dagsorden</b>"))
-        session.commit()
-    return chat_ids
-
-
 def writers(server: FakeTelegram, count: int) -> list[int]:
     chat_ids = list(range(FIRST_WRITER, FIRST_WRITER + count))
     for chat_id in chat_ids:
@@ -363,7 +350,7 @@ def test_replies_go_ahead_of_a_running_broadcast_with_no_429(tmp_path: Path) -> 
     with FakeTelegram(limits=RateLimits()) as server:
         members = writers(server, 30)
         with running_bot(server, DATABASE_URL=url, KKRBOT_SEND_RATE="25"):
-            subscribers = add_subscribers_with_notices(db, server, 80)
+            subscribers = add_members(db, server, 80, text="<b>Ny dagsorden</b>", first=FIRST_SUBSCRIBER)
             server.wait_for(lambda: len(server.sent_messages()) >= 10, 60, "the broadcast to be under way")
             for chat_id in members:
                 server.push_message(chat_id, "/hjaelp")

@@ -32,10 +32,10 @@ STRICT = RateLimits(messages_per_second=60, chat_messages_per_second=1.0, chat_b
 
 
 def add_members(
-    db: Database, server: FakeTelegram, chats: int, per_chat: int = 1, text: str = ""
+    db: Database, server: FakeTelegram, chats: int, per_chat: int = 1, text: str = "", first: int = FIRST_CHAT
 ) -> list[int]:
     """`chats` members with their chats on the server and `per_chat` notices each; returns the chat ids."""
-    chat_ids = list(range(FIRST_CHAT, FIRST_CHAT + chats))
+    chat_ids = list(range(first, first + chats))
     with db.session() as session:
         for chat_id in chat_ids:
             server.add_user(chat_id, f"Medlem {chat_id}")
