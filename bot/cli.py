@@ -7,6 +7,7 @@ A new command is one more `@main.command()` function here with a docstring (its 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import json
@@ -20,6 +21,7 @@ from typing import IO, TYPE_CHECKING, Any, NoReturn
 import click
 
 from bot import __version__
+from parsing.readers import READERS
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -124,31 +126,41 @@ def read_input_file(path: Path) -> bytes:
         fail(path, f"filen kan ikke læses ({err.strerror or err})")
 
 
+READER_OPTION = click.option(
+    "--reader",
+    type=click.Choice(READERS),
+    default=None,
+    help="Hvilken læser der læser PDF'ens sider (som KKRBOT_PDF_READER): pdfium er hurtig, "
+    "pdfplumber er referencen.",
+)
+
+
 @main.command()
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=True))
 @click.option("--json", "as_json", is_flag=True, help="Udskriv hele resultatet som JSON (UTF-8).")
 @click.option("--no-ocr", is_flag=True, help="Afvis scanninger i stedet for at læse dem med OCR.")
-@click.pass_context
-def parse(ctx: click.Context, file: Path, as_json: bool, no_ocr: bool) -> None:
+@READER_OPTION
+def parse(file: Path, as_json: bool, no_ocr: bool, reader: str | None) -> None:
     """Læs en møde-PDF og vis, hvad parseren fandt.
 
     FILE er en dagsorden, et referat eller et bilag fra et KKR eller et af deres netværk. En
     scanning læses med OCR (Tesseract). Uden --json vises et kort resumé; kan filen ikke bruges,
     står grunden på én linje, og afslutningskoden er 2.
     """
-    from rich.console import Console
-
+    from bot.parse_config import ConfigError, parse_limits
     from parsing import ParseError
     from parsing.isolated import parse_bounded
     from texts.operator import parsed_document, unreadable_pages
 
+    try:  # only the parse variables: the full settings (pydantic) would cost a third of the run
+        limits = parse_limits(reader=reader)
+    except ConfigError as err:
+        raise CommandError(f"konfiguration: {err}") from err
     data = read_input_file(file)
-    bars = page_bars(Console(stderr=True))
+    bars = terminal_bars()
     try:
-        with bars.progress:
-            doc = parse_bounded(
-                data, settings_for(ctx).parse_limits, ocr=not no_ocr, progress=bars.of(str(file))
-            )
+        with bars.progress if bars else contextlib.nullcontext():
+            doc = parse_bounded(data, limits, ocr=not no_ocr, progress=bars.of(str(file)) if bars else None)
     except ParseError as err:
         fail(file, str(err))
     if doc.unreadable_pages:
@@ -157,6 +169,15 @@ def parse(ctx: click.Context, file: Path, as_json: bool, no_ocr: bool) -> None:
         echo(json.dumps(doc.to_json_dict(), ensure_ascii=False, indent=1))
     else:
         echo("\n".join(parsed_document(doc)))
+
+
+def terminal_bars() -> PageBars | None:
+    """Progress bars when stderr is a terminal; else None, and rich is not even imported."""
+    if not sys.stderr.isatty():
+        return None
+    from rich.console import Console
+
+    return page_bars(Console(stderr=True))
 
 
 @dataclasses.dataclass
@@ -176,7 +197,7 @@ class PageBars:
 
         def page_done(_page: int) -> None:
             if task:
-                self.progress.update(task[0], advance=1)
+                self.progress.update(task[0], advance=1, refresh=True)
 
         return Progress(on_page=page_done, on_ocr=started)
 
@@ -192,8 +213,15 @@ def page_bars(console: Any) -> PageBars:
     )
 
     columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    # no refresh thread (each update refreshes): a process without threads forks its parse children
+    # itself (parsing.isolated), far faster than through the forkserver
     progress = Progress(
-        *columns, TimeElapsedColumn(), console=console, transient=True, disable=not console.is_terminal
+        *columns,
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+        auto_refresh=False,
     )
     return PageBars(progress)
 
@@ -223,8 +251,9 @@ def open_db(ctx: click.Context, *, create: bool = False) -> Database:
 @main.command()
 @click.argument("sources", nargs=-1, required=True)
 @click.option("--no-ocr", is_flag=True, help="Afvis scanninger i stedet for at læse dem med OCR.")
+@READER_OPTION
 @click.pass_context
-def ingest(ctx: click.Context, sources: tuple[str, ...], no_ocr: bool) -> None:
+def ingest(ctx: click.Context, sources: tuple[str, ...], no_ocr: bool, reader: str | None) -> None:
     """Hent møde-PDF'er ind i databasen.
 
     SOURCES er PDF-filer, mapper (alle PDF'er i mappen), adresser på PDF'er eller adresser på
@@ -242,17 +271,20 @@ def ingest(ctx: click.Context, sources: tuple[str, ...], no_ocr: bool) -> None:
     console = Console(stderr=True)
     bars = page_bars(console)
     progress = bars.progress
-    ingester = Ingester(db, limits=settings.parse_limits, ocr=not no_ocr, progress=bars.of)
+    limits = (
+        settings.parse_limits if reader is None else dataclasses.replace(settings.parse_limits, reader=reader)
+    )
+    ingester = Ingester(db, limits=limits, ocr=not no_ocr, progress=bars.of)
     failed = False
     try:
         with progress:
             task = progress.add_task("Henter …", total=None)
             done = 0
             for source in sources:
-                progress.update(task, description=f"Henter {source} …")
+                progress.update(task, description=f"Henter {source} …", refresh=True)
                 for report in ingester.source(source, settings.polled_sources):
                     done += 1
-                    progress.update(task, description=f"{done} dokumenter: {report.source}")
+                    progress.update(task, description=f"{done} dokumenter: {report.source}", refresh=True)
                     if console.is_terminal:
                         progress.console.print(report.text, markup=False, highlight=False, soft_wrap=True)
                     else:

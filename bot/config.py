@@ -8,23 +8,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.parse_config import ConfigError, parse_limits
 from core.defaults import DEFAULT_DATABASE_URL
 from core.time import Clock
 from parsing.isolated import ParseLimits
-from sources.inbox import inbox_url
 
 DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org"
 WEBHOOK_SECRET_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram accepts as a secret_token
-
-
-class ConfigError(Exception):
-    """An environment variable holds a value kkrbot cannot use; `str(err)` is one line for the operator."""
 
 
 def _comma_separated(value: Any) -> Any:
@@ -55,24 +52,23 @@ class Settings(BaseSettings):
     poll_seconds: int = Field(default=900, gt=0, validation_alias="KKRBOT_POLL_SECONDS")
     inbox: Path | None = Field(default=None, validation_alias="KKRBOT_INBOX")
     send_rate: float = Field(default=25, gt=0, validation_alias="KKRBOT_SEND_RATE")
-    # what parsing one PDF may cost before it is stopped (parsing.isolated): in all, per page, memory
-    parse_seconds: float = Field(default=60, gt=0, validation_alias="KKRBOT_PARSE_SECONDS")
-    parse_page_seconds: float = Field(default=6, gt=0, validation_alias="KKRBOT_PARSE_PAGE_SECONDS")
-    parse_memory_mb: int = Field(default=400, ge=100, validation_alias="KKRBOT_PARSE_MEMORY_MB")
     # after this many seconds a claimed but unsent notice counts as lost (its sender died) and is resent
     outbox_lease_seconds: float = Field(default=60, ge=1, validation_alias="KKRBOT_OUTBOX_LEASE")
     webhook_url: str | None = Field(default=None, validation_alias="KKRBOT_WEBHOOK_URL")
     webhook_secret: SecretStr | None = Field(default=None, validation_alias="KKRBOT_WEBHOOK_SECRET")
     port: int = Field(default=8080, gt=0, lt=65536, validation_alias="KKRBOT_PORT")
 
-    @property
+    @cached_property
     def parse_limits(self) -> ParseLimits:
-        return ParseLimits(self.parse_seconds, self.parse_page_seconds, self.parse_memory_mb)
+        """What parsing one PDF may cost, and which reader reads it (bot.parse_config)."""
+        return parse_limits()
 
     @property
     def polled_sources(self) -> tuple[str, ...]:
         """The sources `kkrbot run` polls, as storage.polls names them: the pages, then the inbox.
         Only these are shown by status; a one-off `kkrbot ingest URL` is not one of them."""
+        from sources.inbox import inbox_url  # not imported with the settings: it brings httpx
+
         inbox = (inbox_url(self.inbox),) if self.inbox is not None else ()
         return self.source_urls + inbox
 
@@ -101,7 +97,7 @@ def _env_name(location: tuple[int | str, ...]) -> str:
 def load_settings() -> Settings:
     """Settings from the environment, or ConfigError naming the variable that is wrong."""
     try:
-        return Settings()
+        settings = Settings()
     except ValidationError as err:
         first = err.errors()[0]
         count = err.error_count()
@@ -109,6 +105,8 @@ def load_settings() -> Settings:
         raise ConfigError(
             f"{_env_name(first['loc'])}: ugyldig værdi {first.get('input')!r}: {first['msg']}{more}"
         ) from err
+    settings.parse_limits  # noqa: B018  (a bad KKRBOT_PARSE_* or KKRBOT_PDF_READER is found at start)
+    return settings
 
 
 def webhook_problem(settings: Settings) -> tuple[str, str] | None:

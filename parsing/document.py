@@ -3,27 +3,21 @@
 from __future__ import annotations
 
 import contextlib
-import io
 import logging
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
-
-import pdfplumber
-from pdfminer.pdfdocument import PDFPasswordIncorrect
-from pdfplumber.utils.exceptions import PdfminerException
 
 from core.bodies import body_named
 from core.kinds import DocumentKind
 from core.pdf import why_not_pdf
 from parsing.appointments import with_appointments
 from parsing.errors import ParseError
-from parsing.layout import Line, PageDone, PageLayout, layout_of, read_pages
+from parsing.layout import Line, PageDone, PageLayout, layout_of
 from parsing.meta import MeetingMeta, from_front_matter, from_running_headers, from_title
 from parsing.model import ParsedDocument
-from parsing.ocr import text_layers, with_text_layers
 from parsing.pdfium_text import PdfiumView, page_texts, read_view
+from parsing.readers import PDFIUM, PDFPLUMBER, PdfReader, open_reader
 from parsing.structure import find_headings, parse_structure, part_named
 
 log = logging.getLogger(__name__)
@@ -33,23 +27,6 @@ MIN_SCAN_WORDS = 15  # words OCR must find on a scan's first pages before it cou
 WORD_RE = re.compile(r"[A-Za-zÆØÅæøå]{3,}")
 NOT_A_MEETING = "det ligner ikke en dagsorden, et referat eller bilag fra KKR eller KD-Net"
 DAMAGED = "PDF'en er beskadiget og kan ikke læses helt"
-
-for _noisy in ("pdfminer", "pdfplumber"):
-    logging.getLogger(_noisy).setLevel(logging.ERROR)
-
-
-def _open(data: bytes) -> Any:
-    try:
-        return pdfplumber.open(io.BytesIO(data))
-    except PdfminerException as err:
-        cause = err.args[0] if err.args else err
-        if isinstance(cause, PDFPasswordIncorrect):
-            raise ParseError("PDF'en er krypteret med en adgangskode og kan ikke læses") from err
-        raise ParseError("PDF'en er beskadiget eller ufuldstændig (måske afbrudt under download)") from err
-    except MemoryError:
-        raise
-    except Exception as err:  # pdfminer raises many kinds of errors on broken files
-        raise ParseError("PDF'en er beskadiget og kan ikke læses") from err
 
 
 def _meta(layout: PageLayout, headings: list[int]) -> MeetingMeta:
@@ -62,18 +39,20 @@ def _has_decisions(lines: Sequence[Line]) -> bool:
     return any(part_named(ln.text) in ("Beslutning", "Referat") for ln in lines)
 
 
-def _read(data: bytes, pdf: Any, on_page: PageDone | None, ocr: OcrUse | None) -> ParsedDocument:
-    pdf_pages = len(pdf.pages)
-    read = read_pages(pdf, 0, PROBE_PAGES, on_page)
+def _read(data: bytes, pdf: PdfReader, on_page: PageDone | None, ocr: OcrUse | None) -> ParsedDocument:
+    """Read `pdf` (the file `data`) into a ParsedDocument: its first pages first, then on if they are a
+    meeting's. PDFium answers what the reference reader cannot see; when it is the reader, it has."""
+    pdf_pages = pdf.page_count
+    read = pdf.read_pages(0, PROBE_PAGES, on_page)
     probe = layout_of(read)
     view: PdfiumView | None = None  # PDFium's reading, made once when it is needed
     if not probe.lines:  # blank or unreadable first pages: the rest only if any page has text
         view = read_view(data, images=True)
         if view is not None and view.image_pages and not view.text_pages and ocr is not None:
-            return _read_scan(data, view.page_count, on_page, ocr)
+            return _read_scan(data, view.page_count, on_page, ocr, pdf.name)
         if view is not None and not view.text_pages:
             raise ParseError(_why_no_text(view))
-        read += read_pages(pdf, len(read), None, on_page)
+        read += pdf.read_pages(len(read), None, on_page)
         probe = layout_of(read)
         if not probe.lines:
             raise ParseError(_why_no_text(view))
@@ -82,7 +61,7 @@ def _read(data: bytes, pdf: Any, on_page: PageDone | None, ocr: OcrUse | None) -
     if not body:  # a meeting document names its council on its first pages: no need to read on
         raise ParseError(NOT_A_MEETING)
     if meta.kind == DocumentKind.BILAG and meta.meeting_date:
-        texts = page_texts(data) or layout_of(read + read_pages(pdf, len(read), None, on_page)).page_texts
+        texts = page_texts(data) or layout_of(read + pdf.read_pages(len(read), None, on_page)).page_texts
         return ParsedDocument(
             kind=DocumentKind.BILAG,
             body=body,
@@ -90,13 +69,14 @@ def _read(data: bytes, pdf: Any, on_page: PageDone | None, ocr: OcrUse | None) -
             pages=pdf_pages,
             page_texts=texts,
         )
-    read += read_pages(pdf, len(read), None, on_page)
+    read += pdf.read_pages(len(read), None, on_page)
     layout = layout_of(read)
     headings = find_headings(layout.lines, layout.body_size)
     meta = meta.filled_from(_meta(layout, headings))
     if not meta.meeting_date:
         raise ParseError(NOT_A_MEETING)
-    view = view or read_view(data)
+    if view is None and pdf.name != PDFIUM:
+        view = read_view(data)
     pages = max(pdf_pages, view.page_count if view else 0)
     unreadable = _unreadable_pages(layout, view, pdf_pages)
     if len(unreadable) * 2 > pages:
@@ -132,27 +112,31 @@ class OcrUse:
     started: Callable[[int], None] | None = None
 
 
-def _read_scan(data: bytes, page_count: int, on_page: PageDone | None, ocr: OcrUse) -> ParsedDocument:
+def _read_scan(
+    data: bytes, page_count: int, on_page: PageDone | None, ocr: OcrUse, reader: str
+) -> ParsedDocument:
     """A scan: OCR the first pages and decide from them, then OCR the rest and parse the result."""
+    from parsing.ocr import text_layers, with_text_layers  # only scans need it
+
     if ocr.started is not None:
         ocr.started(page_count)
     first = range(1, min(SCAN_PROBE_PAGES, page_count) + 1)
     layers = text_layers(data, first, on_page)
-    _check_scan_start(with_text_layers(data, layers), len(first))
+    _check_scan_start(with_text_layers(data, layers), len(first), reader)
     layers |= text_layers(data, range(len(first) + 1, page_count + 1), on_page)
     read = with_text_layers(data, layers)
     try:
-        parsed = parse_document(read, on_page)
+        parsed = parse_document(read, on_page, reader=reader)
     except ParseError as err:
         raise ParseError(f"{err} (læst med OCR)") from err
     return replace(parsed, ocr_pdf=read)
 
 
-def _check_scan_start(data: bytes, pages: int) -> None:
+def _check_scan_start(data: bytes, pages: int, reader: str) -> None:
     """Refuse a scan whose first pages OCR cannot read, or that names no council there."""
-    pdf = _open(data)
+    pdf = open_reader(data, reader)
     try:
-        probe = layout_of(read_pages(pdf, 0, pages))
+        probe = layout_of(pdf.read_pages(0, pages))
     finally:
         with contextlib.suppress(Exception):
             pdf.close()
@@ -190,7 +174,7 @@ def _why_no_text(view: PdfiumView | None) -> str:
 
 
 def parse_document(
-    data: bytes, on_page: PageDone | None = None, *, ocr: OcrUse | None = None
+    data: bytes, on_page: PageDone | None = None, *, ocr: OcrUse | None = None, reader: str = PDFIUM
 ) -> ParsedDocument:
     """Parse a KL meeting PDF (KKR agenda or minutes, KD-Net minutes, or an attachment bundle).
 
@@ -199,18 +183,32 @@ def parse_document(
     first pages show that the file is no meeting document. Pages that could not be read are named
     in `unreadable_pages`; a file that has lost most of its pages is refused as damaged. With
     `ocr`, a scan is read with OCR (its first pages first) and the PDF with its new text layer is
-    `ocr_pdf`; without, a scan is refused.
+    `ocr_pdf`; without, a scan is refused. `reader` is one of parsing.readers.READERS; a file
+    PDFium cannot open or read is read with the reference reader, pdfplumber.
     """
     reason = why_not_pdf(data)
     if reason is not None:
         raise ParseError(reason)
-    pdf = _open(data)
+    if reader == PDFIUM:
+        try:
+            return _parse_with(data, open_reader(data, PDFIUM), on_page, ocr)
+        except (ParseError, MemoryError):
+            raise
+        except Exception:  # PDFium refuses or breaks on a file: the reference reader tries it
+            log.debug("PDFium could not read the file; reading it with pdfplumber", exc_info=True)
+        reader = PDFPLUMBER
+    return _parse_with(data, open_reader(data, reader), on_page, ocr)
+
+
+def _parse_with(data: bytes, pdf: PdfReader, on_page: PageDone | None, ocr: OcrUse | None) -> ParsedDocument:
     try:
         return _read(data, pdf, on_page, ocr)
     except (ParseError, MemoryError):
         raise
-    except Exception as err:  # a damaged file can break pdfminer anywhere while pages are read
-        log.debug("pdf could not be read", exc_info=True)
+    except Exception as err:
+        if pdf.name == PDFIUM:
+            raise
+        log.debug("pdf could not be read", exc_info=True)  # a damaged file can break pdfminer anywhere
         raise ParseError(DAMAGED) from err
     finally:
         with contextlib.suppress(Exception):  # closing a damaged file can fail again

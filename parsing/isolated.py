@@ -2,16 +2,19 @@
 
 A PDF can be built to take minutes or gigabytes on one page (a drawing of a million shapes, a
 stream that inflates to gigabytes), and a parse in a thread cannot be stopped. So each file is
-parsed in a process of its own: it may use `memory_mb` of address space (RLIMIT_AS, set in the child),
+parsed in a process of its own: it may use `memory_mb` of address space beyond what the child starts
+with (RLIMIT_AS, set in the child: a fork of a big process starts big),
 `page_seconds` for any one page and `seconds` in all; past that it is killed, the file refused with
 the reason, and the bot carries on. Children are forked from a forkserver that has the parser
 imported already, so a fork costs milliseconds, not the second an import takes, and never copies
-the bot's threads or connections.
+the bot's threads or connections. A process with no other thread (the command line: `kkrbot parse`,
+`kkrbot ingest`) forks its children itself, which saves starting the forkserver (most of a second).
 """
 
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import multiprocessing
 import os
 import resource
@@ -26,6 +29,7 @@ from typing import Any
 from parsing.document import OcrUse, parse_document
 from parsing.errors import ParseError
 from parsing.model import ParsedDocument
+from parsing.readers import PDFIUM
 
 OCR_PAGE_SECONDS = 60  # a scanned page Tesseract has not read in this time will not be read
 OCR_SECONDS_PER_PAGE = 10  # what a scan may take on average, page by page (about 2 s here)
@@ -36,33 +40,43 @@ _context: Any = None
 
 @dataclass(frozen=True)
 class ParseLimits:
-    """How much one file may cost: KKRBOT_PARSE_SECONDS, _PAGE_SECONDS and _MEMORY_MB."""
+    """How much one file may cost (KKRBOT_PARSE_SECONDS, _PAGE_SECONDS and _MEMORY_MB), and which
+    reader reads it (KKRBOT_PDF_READER, parsing.readers)."""
 
     seconds: float = 60.0  # the whole file
     page_seconds: float = 6.0  # any one page, and the opening before the first
     memory_mb: int = 400
+    reader: str = PDFIUM
 
 
-def _forkserver() -> Any:
+def _start_context() -> Any:
+    """Fork when this process has no other thread (nothing half-done can be copied), else the forkserver."""
+    if threading.active_count() == 1:
+        import parsing.read_pdfium  # noqa: F401  (imported once here rather than in every child)
+
+        return multiprocessing.get_context("fork")
     global _context
     with _context_lock:
         if _context is None:
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["parsing.document"])
+            context.set_forkserver_preload(["parsing.document", "parsing.read_pdfium"])
             _context = context
         return _context
 
 
-def _child(conn: Connection, data: bytes, memory_mb: int, ocr: bool) -> None:
+def _child(conn: Connection, data: bytes, memory_mb: int, ocr: bool, reader: str) -> None:
     """In the child: limit the memory, parse, send back each page read and then the outcome. The
     child leads a process group of its own, so that Tesseract (parsing.ocr) is stopped with it."""
     os.setpgid(0, 0)
-    limit = memory_mb << 20
+    faulthandler.disable()  # forked from a test run or a debug session: an abort here is no crash to dump
+    limit = (_address_space_mb() + memory_mb) << 20
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     use = OcrUse(started=lambda pages: conn.send(("ocr", pages))) if ocr else None
     try:
         try:
-            parsed = parse_document(data, on_page=lambda number: conn.send(("page", number)), ocr=use)
+            parsed = parse_document(
+                data, on_page=lambda number: conn.send(("page", number)), ocr=use, reader=reader
+            )
         except ParseError as err:
             conn.send(("refused", str(err)))
         else:
@@ -72,6 +86,18 @@ def _child(conn: Connection, data: bytes, memory_mb: int, ocr: bool) -> None:
         conn.send(("memory", None))
     finally:
         conn.close()
+
+
+def _address_space_mb() -> int:
+    """This process's address space (VmSize) in MB, 0 where /proc cannot tell."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) >> 10
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 @dataclass(frozen=True)
@@ -89,9 +115,11 @@ def parse_bounded(
 
     With `ocr`, a scan is read with OCR, within OCR_PAGE_SECONDS a page (two pages are read at a
     time) and OCR_SECONDS_PER_PAGE on average, or `seconds` if that is more."""
-    context = _forkserver()
+    context = _start_context()
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(sender, data, limits.memory_mb, ocr), daemon=True)
+    process = context.Process(
+        target=_child, args=(sender, data, limits.memory_mb, ocr, limits.reader), daemon=True
+    )
     process.start()
     sender.close()
     try:

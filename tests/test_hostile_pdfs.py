@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -21,12 +22,14 @@ import storage
 from bench.hostile_pdfs import make_all, one_page, stream
 from parsing import ParseError, parse_document
 from parsing.isolated import ParseLimits, parse_bounded
+from parsing.readers import PDFIUM, PDFPLUMBER
 from storage import Document, queries
 from tests.conftest import PROJECT_ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures"
 LIMITS = ParseLimits(seconds=120, page_seconds=30, memory_mb=400)  # roomy: a busy CI machine is slow
-HEAVY = ParseLimits(seconds=120, page_seconds=2, memory_mb=400)  # a heavy page stops soon
+# the limits are tried on the reference reader, pdfplumber: PDFium reads most of these files in a moment
+HEAVY = ParseLimits(seconds=120, page_seconds=2, memory_mb=400, reader=PDFPLUMBER)  # a heavy page stops soon
 NOT_A_MEETING = "det ligner ikke en dagsorden"
 STOPPED = "PDF'en blev stoppet"
 
@@ -56,14 +59,23 @@ def test_a_page_too_heavy_to_read_is_stopped_and_named(hostile: dict[str, Path],
     )
 
 
+def test_pdfium_reads_a_heavy_drawing_within_the_page_limit_and_refuses_it_for_what_it_is(
+    hostile: dict[str, Path],
+) -> None:
+    """300,000 rectangles take pdfminer minutes and PDFium a moment: the file is refused as no meeting."""
+    assert refusal(hostile["heavy-drawing"], replace(HEAVY, reader=PDFIUM)).startswith(NOT_A_MEETING)
+
+
 @pytest.mark.parametrize("name", ["flate-bomb", "heavy-text"])
 def test_a_file_that_needs_too_much_memory_is_stopped(hostile: dict[str, Path], name: str) -> None:
-    reason = refusal(hostile[name], ParseLimits(seconds=30, page_seconds=30, memory_mb=300))
+    reason = refusal(
+        hostile[name], ParseLimits(seconds=30, page_seconds=30, memory_mb=300, reader=PDFPLUMBER)
+    )
     assert reason == f"{STOPPED}: den kræver over 300 MB hukommelse at læse (KKRBOT_PARSE_MEMORY_MB)"
 
 
 def test_the_whole_file_has_a_time_limit_too(hostile: dict[str, Path]) -> None:
-    reason = refusal(hostile["heavy-drawing"], ParseLimits(seconds=2, page_seconds=30))
+    reason = refusal(hostile["heavy-drawing"], ParseLimits(seconds=2, page_seconds=30, reader=PDFPLUMBER))
     assert reason == f"{STOPPED} efter 2 s: den er for tung at læse (KKRBOT_PARSE_SECONDS)"
 
 
@@ -78,9 +90,13 @@ def test_a_deep_page_tree_and_a_damaged_xref_give_every_item_or_a_clean_refusal(
 
 
 def test_text_only_pdfium_reads_is_not_called_a_scan(hostile: dict[str, Path]) -> None:
-    reason = refusal(hostile["pdfium-only-text"])
+    """pdfminer finds no page in it; the reference reader says so, and the PDFium reader reads it."""
+    reason = refusal(hostile["pdfium-only-text"], replace(LIMITS, reader=PDFPLUMBER))
     assert "scanning" not in reason
     assert reason.startswith("PDF'en ligner mødemateriale fra KD-Net, men teksten er gemt på en måde")
+    read = parse_bounded(hostile["pdfium-only-text"].read_bytes(), LIMITS)
+    original = parse_document((FIXTURES / "pdf" / "kdnet-referat-2021-08-20.pdf").read_bytes())
+    assert read.items == original.items
 
 
 def test_only_real_images_without_text_are_called_a_scan(tmp_path: Path) -> None:
@@ -144,7 +160,13 @@ def test_ingest_warns_of_lost_pages_and_never_lets_a_damaged_copy_replace_a_whol
 
 
 def test_the_limits_are_set_in_the_environment(hostile: dict[str, Path], database_url: str) -> None:
-    result = kkrbot(database_url, "parse", str(hostile["heavy-drawing"]), KKRBOT_PARSE_PAGE_SECONDS="1")
+    result = kkrbot(
+        database_url,
+        "parse",
+        str(hostile["heavy-drawing"]),
+        KKRBOT_PARSE_PAGE_SECONDS="1",
+        KKRBOT_PDF_READER=PDFPLUMBER,
+    )
     assert result.returncode == 2
     assert result.stderr.strip() == (
         f"kkrbot: {hostile['heavy-drawing']}: {STOPPED}: side 1 tog over 1 s at læse, den er for tung "
