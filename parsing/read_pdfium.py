@@ -26,6 +26,7 @@ Coordinates follow pdfminer: from the media box's corner, turned by the page's /
 from __future__ import annotations
 
 import ctypes
+import math
 from collections.abc import Iterable
 from itertools import groupby
 from operator import itemgetter
@@ -92,7 +93,11 @@ def _address(pointer: Any) -> int:
 
 
 class Placement(NamedTuple):
-    """Where a page's PDF coordinates land in pdfminer's: the media box and the page's turn."""
+    """Where a page's PDF coordinates land in pdfplumber's: the media box and the page's turn.
+
+    pdfminer turns and moves the page by its media box and /Rotate; pdfplumber then adds the media
+    box's corner back and measures from the top. The result, for an unturned page, is the PDF's own x
+    and the height minus the PDF's y, wherever the media box sits."""
 
     left: float
     bottom: float
@@ -101,10 +106,14 @@ class Placement(NamedTuple):
     rotation: int
 
     @property
+    def width(self) -> float:
+        return self.top - self.bottom if self.rotation in (90, 270) else self.right - self.left
+
+    @property
     def height(self) -> float:
         return self.right - self.left if self.rotation in (90, 270) else self.top - self.bottom
 
-    def point(self, x: float, y: float) -> tuple[float, float]:
+    def _pdfminer(self, x: float, y: float) -> tuple[float, float]:
         """pdfminer's (x, y) for a PDF point: its page matrix for the media box and /Rotate."""
         if self.rotation == 90:
             return y - self.bottom, self.right - x
@@ -115,10 +124,28 @@ class Placement(NamedTuple):
         return x - self.left, y - self.bottom
 
     def box(self, left: float, bottom: float, right: float, top: float) -> tuple[float, float, float, float]:
-        """A PDF rectangle as pdfplumber's (x0, top, x1, bottom), top-down from the page's top."""
-        (ax, ay), (bx, by) = self.point(left, bottom), self.point(right, top)
-        height = self.height
-        return min(ax, bx), height - max(ay, by), max(ax, bx), height - min(ay, by)
+        """A character's PDF rectangle as pdfplumber's (x0, top, x1, bottom)."""
+        (ax, ay), (bx, by) = self._pdfminer(left, bottom), self._pdfminer(right, top)
+        turned = self.rotation in (90, 270)
+        # pdfplumber: x plus the (turned) media box's left, (height - y) plus its inverted top
+        shift_x = self.bottom if turned else self.left
+        shift_top = self.height - (self.right if turned else self.top)
+        return (
+            min(ax, bx) + shift_x,
+            self.height - max(ay, by) + shift_top,
+            max(ax, bx) + shift_x,
+            self.height - min(ay, by) + shift_top,
+        )
+
+    def link_box(self, left: float, bottom: float, right: float, top: float) -> tuple[float, float]:
+        """A link's PDF rectangle as pdfplumber's (top, bottom): its own turn of the page, by quarters."""
+        points = [(left, bottom), (right, top)]
+        turns = self.rotation // 90
+        for turn in range(turns):
+            span = self.width if turn == turns % 2 else self.height
+            points = [(y, span - x) for x, y in points]
+        ys = [y for _, y in points]
+        return self.height - max(ys), self.height - min(ys)
 
     def upright(self, a: float, b: float, c: float, d: float) -> bool:
         """pdfminer's test on the character's matrix, after the page's turn."""
@@ -153,6 +180,8 @@ class Style(NamedTuple):
     level: bool  # upright in the PDF's own coordinates, before the page's turn
     descent: float  # below the baseline, in points at this size (negative): where pdfminer's box starts
     baseline: float | None  # the object's baseline (PDF y) when its text is not turned at all
+    along: tuple[float, float] = (1.0, 0.0)  # the text's direction on the PDF page, a unit vector
+    up: tuple[float, float] = (0.0, 1.0)  # its up, a unit vector
 
 
 class _Styles:
@@ -186,8 +215,10 @@ class _Styles:
         m = self.matrix
         level = upright = True
         baseline = None
+        along, up = (1.0, 0.0), (0.0, 1.0)
         if _char_matrix(textpage, index, ctypes.addressof(m)):
-            level = m.a * m.d > 0 and m.b * m.c <= 0
+            along, up = _unit(m.a, m.b), _unit(m.c, m.d)
+            level = m.a > 0 and m.d > 0 and m.b * m.c <= 0  # neither turned over nor mirrored
             upright = self.placement.upright(m.a, m.b, m.c, m.d)
             x, y = self.origin
             if (
@@ -199,7 +230,7 @@ class _Styles:
                 and abs(self.rect.left - x.value) < 0.01  # the loose box starts at the origin, as pdfminer's
             ):
                 baseline = y.value
-        return Style(*font_flags(name), size, upright, level, min(descent.value, 0.0), baseline)
+        return Style(*font_flags(name), size, upright, level, min(descent.value, 0.0), baseline, along, up)
 
 
 def _page_text(textpage: int, count: int) -> str:
@@ -235,7 +266,7 @@ def page_chars(handle: int, placement: Placement) -> list[Char]:
     rect = pdfium_c.FS_RECTF()
     textpage, rect_at = ctypes.c_void_p(handle), ctypes.c_void_p(ctypes.addressof(rect))
     turned = placement.rotation != 0
-    height, shift_x, shift_y = placement.height, placement.left, placement.bottom
+    height = placement.height
     chars: list[Char] = []
     append = chars.append
     last_object: int | None = -1
@@ -258,26 +289,36 @@ def page_chars(handle: int, placement: Placement) -> list[Char]:
             size, bold, italic, upright = style.size, style.bold, style.italic, style.upright
             flat = style.baseline is not None and not turned
             if style.baseline is not None:  # pdfminer's box: from the descent, up by the size
-                bottom = height - (style.baseline + style.descent - shift_y)
+                bottom = height - (style.baseline + style.descent)
                 top = bottom - size
         if flat:
-            append(
-                Char(
-                    char, rect.left - shift_x, top, rect.right - shift_x, bottom, size, bold, italic, upright
-                )
-            )
+            append(Char(char, rect.left, top, rect.right, bottom, size, bold, italic, upright))
         elif style is not None:
             append(_turned_char(handle, index, char, rect, style, placement))
     return chars
 
 
+def _unit(x: float, y: float) -> tuple[float, float]:
+    length = math.hypot(x, y)
+    return (x / length, y / length) if length else (1.0, 0.0)
+
+
 def _turned_char(handle: int, index: int, char: str, rect: Any, style: Style, placement: Placement) -> Char:
-    """A character on a turned page, or in turned or slanted text: its box through the page's turn."""
+    """A character on a turned page, or in turned or slanted text: pdfminer's box (from the descent up
+    by the size, as far along as PDFium's loose box reaches), through the page's turn."""
     left, bottom, right, top = rect.left, rect.bottom, rect.right, rect.top
     x, y = ctypes.c_double(), ctypes.c_double()
-    if style.level and _char_origin(handle, index, ctypes.addressof(x), ctypes.addressof(y)):
-        left, bottom = x.value, y.value + style.descent  # pdfminer's box: from the descent up by the size
-        top = bottom + style.size
+    if _char_origin(handle, index, ctypes.addressof(x), ctypes.addressof(y)):
+        (ux, uy), (vx, vy) = style.along, style.up
+        advance = abs(right - left) if abs(ux) >= abs(uy) else abs(top - bottom)
+        low, high = style.descent, style.descent + style.size
+        corners = [
+            (x.value + ux * a + vx * b, y.value + uy * a + vy * b)
+            for a in (0.0, advance)
+            for b in (low, high)
+        ]
+        xs, ys = [p[0] for p in corners], [p[1] for p in corners]
+        left, bottom, right, top = min(xs), min(ys), max(xs), max(ys)
     x0, y_top, x1, y_bottom = placement.box(left, bottom, right, top)
     return Char(char, x0, y_top, x1, y_bottom, style.size, style.bold, style.italic, style.upright)
 
@@ -389,7 +430,7 @@ def _links(document: Any, page: Any, page_number: int, placement: Placement) -> 
         size = pdfium_c.FPDFAction_GetURIPath(document, action, uri, len(uri))
         if not 1 < size <= len(uri) or not pdfium_c.FPDFLink_GetAnnotRect(link, rect):
             continue
-        _, top, _, bottom = placement.box(rect.left, rect.bottom, rect.right, rect.top)
+        top, bottom = placement.link_box(rect.left, rect.bottom, rect.right, rect.top)
         links.append(Link(page_number, top, bottom, uri.value.decode("utf-8", "replace")))
     return tuple(links)
 

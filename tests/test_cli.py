@@ -20,6 +20,8 @@ from click.testing import CliRunner
 import bot
 from bot.cli import KkrbotGroup, main, settings_for
 from bot.config import DEFAULT_DATABASE_URL, ConfigError, Settings, load_settings
+from bot.parse_config import parse_limits
+from parsing.isolated import ParseLimits
 from core.time import LOCAL_TIME as COPENHAGEN
 from core.time import Clock
 from tests.conftest import PDF_DIR, expected_json
@@ -33,6 +35,10 @@ SETTINGS_VARIABLES = [
     "KKRBOT_ADMINS",
     "KKRBOT_SOURCE_URLS",
     "KKRBOT_POLL_SECONDS",
+    "KKRBOT_PARSE_SECONDS",
+    "KKRBOT_PARSE_PAGE_SECONDS",
+    "KKRBOT_PARSE_MEMORY_MB",
+    "KKRBOT_PDF_READER",
     "KKRBOT_INBOX",
     "KKRBOT_SEND_RATE",
     "KKRBOT_WEBHOOK_URL",
@@ -248,6 +254,10 @@ def test_a_single_admin_and_empty_values(clean_env: pytest.MonkeyPatch) -> None:
         ("KKRBOT_TODAY", "i morgen"),
         ("KKRBOT_POLL_SECONDS", "0"),
         ("KKRBOT_PORT", "x"),
+        ("KKRBOT_PARSE_SECONDS", "0"),
+        ("KKRBOT_PARSE_PAGE_SECONDS", "seks"),
+        ("KKRBOT_PARSE_MEMORY_MB", "50"),
+        ("KKRBOT_PDF_READER", "acrobat"),
     ],
 )
 def test_a_bad_value_names_its_variable(clean_env: pytest.MonkeyPatch, name: str, value: str) -> None:
@@ -257,6 +267,17 @@ def test_a_bad_value_names_its_variable(clean_env: pytest.MonkeyPatch, name: str
         load_settings()
 
     assert "\n" not in str(caught.value)
+
+
+def test_the_parse_variables_are_read_with_the_settings_and_without_them(
+    clean_env: pytest.MonkeyPatch,
+) -> None:
+    clean_env.setenv("KKRBOT_PARSE_SECONDS", "90")
+    clean_env.setenv("KKRBOT_PARSE_MEMORY_MB", "100")
+    clean_env.setenv("KKRBOT_PDF_READER", "PDFplumber")
+    expected = ParseLimits(seconds=90, page_seconds=6, memory_mb=100, reader="pdfplumber")
+    assert load_settings().parse_limits == parse_limits() == expected
+    assert parse_limits(reader="pdfium").reader == "pdfium"  # --reader wins
 
 
 def test_settings_are_frozen_and_can_be_given_directly(clean_env: pytest.MonkeyPatch) -> None:

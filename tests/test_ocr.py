@@ -23,6 +23,7 @@ from bench.scans import poorly_scanned, scanned
 from parsing import ParsedDocument, ParseError, parse_document
 from parsing.isolated import ParseLimits, Progress, parse_bounded
 from parsing.ocr import ocr_problem
+from parsing.readers import PDFIUM, PDFPLUMBER
 from tests.conftest import PROJECT_ROOT
 
 pytestmark = pytest.mark.skipif(ocr_problem() is not None, reason=f"no OCR here: {ocr_problem()}")
@@ -75,6 +76,15 @@ def test_the_ocr_pdf_keeps_the_scan_and_carries_its_text(
     assert not again.read_by_ocr and [i.number for i in again.items] == [i.number for i in read_scan.items]
     assert "Coronasituationen" in read_scan.full_text
     assert again.pages == parse_document(kdnet_text).pages == 3
+
+
+def test_the_ocr_pdf_reads_the_same_on_both_readers(read_scan: ParsedDocument) -> None:
+    """OCR's invisible text in its one glyphless font: PDFium and pdfplumber give the same document."""
+    assert read_scan.ocr_pdf is not None
+    pdfium, plumber = (
+        parse_document(read_scan.ocr_pdf, reader=r).to_json_dict() for r in (PDFIUM, PDFPLUMBER)
+    )
+    assert pdfium == plumber and pdfium["items"]
 
 
 def test_without_ocr_a_scan_is_refused_as_before(kdnet_scan: bytes) -> None:
