@@ -1,13 +1,18 @@
 #!/usr/bin/env python3
-"""How much the parser costs over bare text extraction, on the same pages of every fixture PDF.
+"""What parsing costs on both readers, against bare text extraction, on every fixture PDF.
 
-Times `parsing.parse_document` against pdfplumber's `page.extract_text()` over every page (the
-floor the parser builds on) and pypdfium2's text extraction (the fast path for bilag). Each is
-run a few rounds and the best round counts, which is the least disturbed by other work on the
-machine. Goal: parser / bare pdfplumber <= 1.3. Prints a table and appends it to
+In process, per file: `parse_document` on the PDFium reader (the default) and on pdfplumber (the
+reference), bare pdfplumber `page.extract_text()` over every page, and bare PDFium character
+extraction (each character's code and box, through pypdfium2_raw: the floor any PDFium reader
+stands on). Whole process, on the agenda (38 pages): `kkrbot parse --json` on both readers, a
+Python process doing bare pdfplumber extraction, and one doing bare PDFium character extraction,
+each started fresh. Every figure is the best of a few rounds (the least disturbed by other work).
+
+Goals (issue 17): `kkrbot parse` at least 4 times as fast as bare pdfplumber, whole process, and
+within 3 times bare PDFium character extraction. Prints a table and appends it to
 bench/results/parse.txt with the date and machine. Run by hand; pytest does not run it.
 
-Usage: python3 bench/parse.py [--rounds N] [--pdf-dir DIR] [--no-save]
+Usage: python3 bench/parse.py [--rounds N] [--pdf-dir DIR ...] [--no-save]
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import importlib.metadata
 import io
 import os
 import platform
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -28,14 +34,42 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import pdfplumber  # noqa: E402
-import pypdfium2 as pdfium  # noqa: E402
 
 from bench.report import commit  # noqa: E402
 from parsing import parse_document  # noqa: E402
 from parsing.isolated import ParseLimits, parse_bounded  # noqa: E402
+from parsing.readers import PDFIUM, PDFPLUMBER  # noqa: E402
 
-GOAL_RATIO = 1.3
+SPEED_UP_GOAL = 4.0  # kkrbot parse vs bare pdfplumber, whole process
+FLOOR_GOAL = 3.0  # kkrbot parse vs bare PDFium characters, at most
 RESULTS = ROOT / "bench" / "results" / "parse.txt"
+AGENDA = ROOT / "tests" / "fixtures" / "pdf" / "kkr-dagsorden-2022-03-23.pdf"
+
+BARE_PDFPLUMBER = """
+import io, sys
+import pdfplumber
+with pdfplumber.open(sys.argv[1]) as pdf:
+    print(sum(len(page.extract_text() or "") for page in pdf.pages))
+"""
+
+BARE_PDFIUM = """
+import ctypes, sys
+import pypdfium2_raw as c
+c.FPDF_InitLibrary()
+data = open(sys.argv[1], "rb").read()
+doc = c.FPDF_LoadMemDocument64(data, len(data), None)
+rect = c.FS_RECTF()
+total = 0
+for index in range(c.FPDF_GetPageCount(doc)):
+    page = c.FPDF_LoadPage(doc, index)
+    text = c.FPDFText_LoadPage(page)
+    for char in range(c.FPDFText_CountChars(text)):
+        total += c.FPDFText_GetUnicode(text, char) > 32
+        c.FPDFText_GetLooseCharBox(text, char, rect)
+    c.FPDFText_ClosePage(text)
+    c.FPDF_ClosePage(page)
+print(total)
+"""
 
 
 def bare_pdfplumber(data: bytes) -> int:
@@ -45,35 +79,25 @@ def bare_pdfplumber(data: bytes) -> int:
 
 
 def bare_pdfium(data: bytes) -> int:
-    """The same with pypdfium2 (PDFium, C++), the fast text path."""
-    pdf = pdfium.PdfDocument(data)
-    try:
-        total = 0
-        for page in pdf:
-            textpage = page.get_textpage()
-            total += len(textpage.get_text_range())
-            textpage.close()
-            page.close()
-        return total
-    finally:
-        pdf.close()
+    """Each character's code and box from PDFium, and nothing more: the floor for a PDFium reader."""
+    namespace: dict[str, object] = {}
+    code = BARE_PDFIUM.replace('open(sys.argv[1], "rb").read()', "DATA").replace("print(total)", "")
+    exec(compile(code, "bare_pdfium", "exec"), {"DATA": data, "sys": sys}, namespace)  # noqa: S102
+    total = namespace["total"]
+    assert isinstance(total, int)
+    return total
 
 
-def parser(data: bytes) -> int:
-    return len(parse_document(data).items)
+def parser_on(reader: str) -> Callable[[bytes], int]:
+    return lambda data: len(parse_document(data, reader=reader).items)
 
 
-def bounded_parser(data: bytes) -> int:
-    """The parser as the bot runs it: in a child process within its limits (parsing.isolated)."""
-    return len(parse_bounded(data, ParseLimits()).items)
-
-
-def best_of(rounds: int, work: Callable[[bytes], int], data: bytes) -> float:
+def best_of(rounds: int, work: Callable[[], object]) -> float:
     """The fastest of `rounds` runs, in seconds."""
     best = float("inf")
     for _ in range(rounds):
         start = time.perf_counter()
-        work(data)
+        work()
         best = min(best, time.perf_counter() - start)
     return best
 
@@ -81,75 +105,98 @@ def best_of(rounds: int, work: Callable[[bytes], int], data: bytes) -> float:
 @dataclass
 class Timing:
     name: str
-    kind: str
     pages: int
-    parser: float
-    pdfplumber: float
     pdfium: float
-    bounded: float
-
-    @property
-    def ratio(self) -> float:
-        return self.parser / self.pdfplumber
+    pdfplumber: float
+    bare_pdfplumber: float
+    bare_pdfium: float
 
 
 def measure(path: Path, rounds: int) -> Timing:
     data = path.read_bytes()
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         pages = len(pdf.pages)
-    kind = parse_document(data).kind  # also warms caches and lazy imports (dateparser) before timing
+    parse_document(data)  # warms caches and lazy imports (dateparser) before timing
     return Timing(
         name=path.stem,
-        kind=kind,
         pages=pages,
-        parser=best_of(rounds, parser, data),
-        pdfplumber=best_of(rounds, bare_pdfplumber, data),
-        pdfium=best_of(rounds, bare_pdfium, data),
-        bounded=best_of(rounds, bounded_parser, data),
+        pdfium=best_of(rounds, lambda: parser_on(PDFIUM)(data)),
+        pdfplumber=best_of(rounds, lambda: parser_on(PDFPLUMBER)(data)),
+        bare_pdfplumber=best_of(rounds, lambda: bare_pdfplumber(data)),
+        bare_pdfium=best_of(rounds, lambda: bare_pdfium(data)),
     )
 
 
-def row(name: str, pages: int, parser_s: float, plumber_s: float, pdfium_s: float) -> str:
-    return (
-        f"{name:<34} {pages:>5} {parser_s:>9.3f} {pages / parser_s:>9.1f} {plumber_s:>9.3f} "
-        f"{pages / plumber_s:>9.1f} {pdfium_s:>8.3f} {pages / pdfium_s:>9.1f} {parser_s / plumber_s:>7.2f}"
-    )
-
-
-def report(timings: list[Timing], rounds: int) -> str:
-    header = (
-        f"{'file':<34} {'pages':>5} {'parser s':>9} {'pages/s':>9} {'plumber s':>9} {'pages/s':>9} "
-        f"{'pdfium s':>8} {'pages/s':>9} {'ratio':>7}"
-    )
-    lines = [header, "-" * len(header)]
-    lines += [row(t.name, t.pages, t.parser, t.pdfplumber, t.pdfium) for t in timings]
-    total = (
-        sum(t.pages for t in timings),
-        sum(t.parser for t in timings),
-        sum(t.pdfplumber for t in timings),
-        sum(t.pdfium for t in timings),
-    )
-    laid_out = [t for t in timings if t.kind != "bilag"]  # bilag take the pypdfium2 text path
-    lines += ["-" * len(header), row("total", *total)]
-    if laid_out and len(laid_out) < len(timings):
-        lines.append(
-            row(
-                "total without bilag",
-                sum(t.pages for t in laid_out),
-                sum(t.parser for t in laid_out),
-                sum(t.pdfplumber for t in laid_out),
-                sum(t.pdfium for t in laid_out),
-            )
+def run(*command: str) -> Callable[[], object]:
+    def work() -> object:
+        return subprocess.run(
+            command,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL,
+            check=True,
         )
-    ratio = total[1] / total[2]
-    verdict = "met" if ratio <= GOAL_RATIO else "NOT met"
-    lines.append(
-        f"parser / bare pdfplumber = {ratio:.2f} (goal <= {GOAL_RATIO}: {verdict}); best of {rounds} rounds"
+
+    return work
+
+
+def whole_process(rounds: int, pdf: Path) -> dict[str, float]:
+    """Fresh processes, start-up and imports included, as an operator runs them."""
+    python = sys.executable
+    return {
+        "kkrbot parse (pdfium)": best_of(rounds, run(python, "-m", "bot", "parse", "--json", str(pdf))),
+        "kkrbot parse (pdfplumber)": best_of(
+            rounds, run(python, "-m", "bot", "parse", "--json", "--reader", PDFPLUMBER, str(pdf))
+        ),
+        "bare pdfplumber": best_of(rounds, run(python, "-c", BARE_PDFPLUMBER, str(pdf))),
+        "bare pdfium characters": best_of(rounds, run(python, "-c", BARE_PDFIUM, str(pdf))),
+    }
+
+
+def row(name: str, t: Timing) -> str:
+    return (
+        f"{name:<58} {t.pages:>5} {t.pdfium:>8.3f} {t.pages / t.pdfium:>8.0f} {t.pdfplumber:>8.3f} "
+        f"{t.pages / t.pdfplumber:>8.1f} {t.bare_pdfplumber:>8.3f} {t.bare_pdfium:>8.3f} "
+        f"{t.bare_pdfplumber / t.pdfium:>7.1f} {t.pdfium / t.bare_pdfium:>7.2f}"
     )
-    bounded = sum(t.bounded for t in timings)
+
+
+def report(timings: list[Timing], whole: dict[str, float], bounded: float, rounds: int) -> str:
+    header = (
+        f"{'file':<58} {'pages':>5} {'pdfium s':>8} {'pages/s':>8} {'plumber':>8} {'pages/s':>8} "
+        f"{'bare plb':>8} {'bare pdm':>8} {'speedup':>7} {'/floor':>7}"
+    )
+    lines = ["in process (parse_document; speedup = bare pdfplumber / pdfium reader; /floor = pdfium reader "
+             "/ bare PDFium characters)", header, "-" * len(header)]  # fmt: skip
+    lines += [row(t.name, t) for t in timings]
+    total = Timing(
+        "total",
+        sum(t.pages for t in timings),
+        sum(t.pdfium for t in timings),
+        sum(t.pdfplumber for t in timings),
+        sum(t.bare_pdfplumber for t in timings),
+        sum(t.bare_pdfium for t in timings),
+    )
+    lines += ["-" * len(header), row("total", total)]
     lines.append(
-        f"in a child process with limits (as the bot parses): {bounded:.3f} s = {bounded / total[1]:.2f} x "
-        f"in process, {bounded / total[2]:.2f} x bare pdfplumber"
+        f"reference / pdfium reader = {total.pdfplumber / total.pdfium:.1f}; in a child process with limits "
+        f"(as the bot parses) {bounded:.3f} s = {bounded / total.pdfium:.2f} x in process"
+    )
+    lines.append(f"whole process, {AGENDA.name} (best of {rounds}):")
+    for name, seconds in whole.items():
+        lines.append(f"  {name:<28} {seconds:>7.3f} s")
+    fast, plumber, floor = (
+        whole["kkrbot parse (pdfium)"],
+        whole["bare pdfplumber"],
+        whole["bare pdfium characters"],
+    )
+    speed_up, over_floor = plumber / fast, fast / floor
+    lines.append(
+        f"kkrbot parse = {speed_up:.2f} x as fast as bare pdfplumber (goal >= {SPEED_UP_GOAL:g}: "
+        f"{'met' if speed_up >= SPEED_UP_GOAL else 'NOT met'}), {over_floor:.2f} x bare PDFium characters "
+        f"(goal <= {FLOOR_GOAL:g}: {'met' if over_floor <= FLOOR_GOAL else 'NOT met'}); in process "
+        f"{total.pdfium / total.bare_pdfium:.2f} x bare PDFium characters over all files"
     )
     return "\n".join(lines)
 
@@ -169,16 +216,23 @@ def main() -> None:
     args = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     args.add_argument("--rounds", type=int, default=3, help="runs per file and method; the best counts")
     args.add_argument(
-        "--pdf-dir", type=Path, default=ROOT / "tests" / "fixtures" / "pdf", help="PDFs to time"
+        "--pdf-dir",
+        type=Path,
+        action="append",
+        help="PDFs to time (default: tests/fixtures/pdf and tests/fixtures/made)",
     )
     args.add_argument("--no-save", action="store_true", help=f"do not append to {RESULTS.relative_to(ROOT)}")
     options = args.parse_args()
 
-    pdfs = sorted(options.pdf_dir.glob("*.pdf"))
+    folders = options.pdf_dir or [ROOT / "tests" / "fixtures" / "pdf", ROOT / "tests" / "fixtures" / "made"]
+    pdfs = sorted(path for folder in folders for path in folder.glob("*.pdf"))
     if not pdfs:
-        sys.exit(f"parse.py: no PDFs in {options.pdf_dir}")
+        sys.exit("parse.py: no PDFs to time")
     timings = [measure(path, options.rounds) for path in pdfs]
-    text = report(timings, options.rounds)
+    bounded = sum(
+        best_of(options.rounds, lambda p=p: parse_bounded(p.read_bytes(), ParseLimits())) for p in pdfs
+    )
+    text = report(timings, whole_process(max(options.rounds, 5), AGENDA), bounded, options.rounds)
     print(text)
     if not options.no_save:
         RESULTS.parent.mkdir(parents=True, exist_ok=True)

@@ -189,10 +189,26 @@ def _phrase_pattern(*, in_sentence: bool) -> str:
 
 # Matched against lower-case text, not with re.IGNORECASE: that also matches "ı" for "i" and "ſ" for "s",
 # and a phrase matched must be one the tables below can look up.
-_WHOLE_RE = re.compile(_phrase_pattern(in_sentence=False))
-_IN_SENTENCE_RE = re.compile(rf"(?<![\w.,/-]){_phrase_pattern(in_sentence=True)}(?!\w)")
-_DAY_MONTH_RE = re.compile(rf"(?<![\w.,/-])(?:{_DAY_MONTH})(?!\w)")
-_FILLERS_RE = re.compile(_FILLERS)
+@dataclass(frozen=True)
+class _PhrasePatterns:
+    whole: re.Pattern[str]
+    in_sentence: re.Pattern[str]
+    day_month: re.Pattern[str]
+    fillers: re.Pattern[str]
+
+
+@cache
+def _phrases() -> _PhrasePatterns:
+    """The everyday-date patterns, compiled when first asked for: the chat needs them, the parser
+    (and so `kkrbot parse`, which imports this module) does not."""
+    return _PhrasePatterns(
+        whole=re.compile(_phrase_pattern(in_sentence=False)),
+        in_sentence=re.compile(rf"(?<![\w.,/-]){_phrase_pattern(in_sentence=True)}(?!\w)"),
+        day_month=re.compile(rf"(?<![\w.,/-])(?:{_DAY_MONTH})(?!\w)"),
+        fillers=re.compile(_FILLERS),
+    )
+
+
 _RELATIVE_BY_KEY = {_folded(phrase): days for phrase, days in RELATIVE_DAYS.items()}
 _WEEKDAY_BY_KEY = {_folded(name): number for name, number in WEEKDAYS.items()}
 _NEXT_KEYS = {_folded(word) for word in NEXT_WORDS}
@@ -213,11 +229,11 @@ def read_date(text: str, today: dt.date) -> DateWish | None:
     "31. februar"). dateparser reads only forms the rules do not know, and counts only when the day,
     month and year are all written."""
     phrase = _normalised(text)
-    if m := _WHOLE_RE.fullmatch(phrase):
+    if m := _phrases().whole.fullmatch(phrase):
         return _wish_of(m, today, phrase)
-    fillers = _FILLERS_RE.match(phrase)
+    fillers = _phrases().fillers.match(phrase)
     rest = phrase[fillers.end() :] if fillers else phrase
-    if _DAY_MONTH_RE.search(rest):
+    if _phrases().day_month.search(rest):
         return None  # the rules saw a date and something else around it: a guess would be worse
     return _day_wish(_written_date(rest), phrase)
 
@@ -225,7 +241,7 @@ def read_date(text: str, today: dt.date) -> DateWish | None:
 def find_date_phrase(text: str, today: dt.date) -> tuple[DateWish, int, int] | None:
     """The first date phrase inside a longer sentence and its (start, end) span, the words around it
     ("på mødet i") included, so a caller can take it out and keep the rest as search words."""
-    for m in _IN_SENTENCE_RE.finditer(_lowered(text)):
+    for m in _phrases().in_sentence.finditer(_lowered(text)):
         if wish := _wish_of(m, today, _normalised(m[0])):
             return wish, m.start(), m.end()
     return None

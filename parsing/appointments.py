@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
+from functools import cache
 
 from core.names import ROLES
 from parsing.model import AppointmentChange, ParsedItem
@@ -31,39 +32,46 @@ _ORG = rf"(?P<org>[\w(][^.;:\n]*?){_ORG_END}"
 _SEAT = r"(?:pladsen|posten|sædet|sin\s+plads|sin\s+post|sit\s+sæde)"
 _ROLE = rf"(?:som\s+(?P<role>{'|'.join(ROLES)})\s+)?"
 
-PATTERNS = (
-    # "Steen Stavnsbo (C) ønsker at overdrage pladsen i bestyrelsen for CDEU til Purnima Erichsen (C)"
-    re.compile(
-        rf"(?P<old>{_NAME}){_PARTY.format('old_party')}\s+(?:ønsker\s+at\s+)?(?:overdrage|overdrager)\s+"
-        rf"{_SEAT}\s+(?:i|som\s+\w+\s+i)\s+{_ORG}\s+til\s+(?P<new>{_NAME}){_PARTY.format('party')}"
-    ),
-    # "Peter Sinding Poulsen overtager Lauge Clemmensens plads som Silkeborgs repræsentant i X"
-    re.compile(
-        rf"(?P<new>{_NAME}){_PARTY.format('party')}\s+overtager\s+(?P<genitive>{_NAME})\s+"
-        rf"(?:plads|post|sæde)(?:\s+som\s+[^.;]*?)?\s+i\s+{_ORG}"
-    ),
-    # "Peter Sinding Poulsen overtager Silkeborgs plads i Uddannelsesstyregruppen fra Lauge Clemmensen"
-    re.compile(
-        rf"(?P<new>{_NAME}){_PARTY.format('party')}\s+overtager\s+(?:\w+s\s+)?(?:plads|post|sæde)"
-        rf"(?:\s+som\s+[^.;]*?)?\s+i\s+{_ORG}\s+(?:fra|efter)\s+(?P<old>{_NAME})"
-    ),
-    # "Anne Hansen (A) indtræder i X i stedet for Bo Jensen (A)"
-    re.compile(
-        rf"(?P<new>{_NAME}){_PARTY.format('party')}\s+(?:indtræder|træder\s+ind)\s+{_ROLE}i\s+{_ORG}\s+"
-        rf"i\s+stedet\s+for\s+(?P<old>{_NAME})"
-    ),
-    # "Anne Hansen erstatter Bo Jensen i X"
-    re.compile(
-        rf"(?P<new>{_NAME}){_PARTY.format('party')}\s+erstatter\s+(?P<old>{_NAME})\s+{_ROLE}i\s+{_ORG}"
-    ),
-    # "Anne Hansen (A) udpeges som formand for/til/i X"
-    re.compile(
-        rf"(?P<new>{_NAME}){_PARTY.format('party')}\s+(?:udpeges|er\s+udpeget|vælges)\s+{_ROLE}"
-        rf"(?:til|i|for)\s+{_ORG}"
-    ),
-    # "KKR udpeger Anne Hansen (A) som medlem af X"
-    re.compile(rf"\budpeger\s+(?P<new>{_NAME}){_PARTY.format('party')}\s+{_ROLE}(?:til|i|af|for)\s+{_ORG}"),
-)
+
+@cache
+def _patterns() -> tuple[re.Pattern[str], ...]:
+    """The sentences that change an appointment, compiled when first needed (most files have none)."""
+    return (
+        # "Steen Stavnsbo (C) ønsker at overdrage pladsen i bestyrelsen for CDEU til Purnima Erichsen (C)"
+        re.compile(
+            rf"(?P<old>{_NAME}){_PARTY.format('old_party')}\s+(?:ønsker\s+at\s+)?(?:overdrage|overdrager)\s+"
+            rf"{_SEAT}\s+(?:i|som\s+\w+\s+i)\s+{_ORG}\s+til\s+(?P<new>{_NAME}){_PARTY.format('party')}"
+        ),
+        # "Peter Sinding Poulsen overtager Lauge Clemmensens plads som Silkeborgs repræsentant i X"
+        re.compile(
+            rf"(?P<new>{_NAME}){_PARTY.format('party')}\s+overtager\s+(?P<genitive>{_NAME})\s+"
+            rf"(?:plads|post|sæde)(?:\s+som\s+[^.;]*?)?\s+i\s+{_ORG}"
+        ),
+        # "Peter Sinding Poulsen overtager Silkeborgs plads i Uddannelsesstyregruppen fra Lauge Clemmensen"
+        re.compile(
+            rf"(?P<new>{_NAME}){_PARTY.format('party')}\s+overtager\s+(?:\w+s\s+)?(?:plads|post|sæde)"
+            rf"(?:\s+som\s+[^.;]*?)?\s+i\s+{_ORG}\s+(?:fra|efter)\s+(?P<old>{_NAME})"
+        ),
+        # "Anne Hansen (A) indtræder i X i stedet for Bo Jensen (A)"
+        re.compile(
+            rf"(?P<new>{_NAME}){_PARTY.format('party')}\s+(?:indtræder|træder\s+ind)\s+{_ROLE}i\s+{_ORG}\s+"
+            rf"i\s+stedet\s+for\s+(?P<old>{_NAME})"
+        ),
+        # "Anne Hansen erstatter Bo Jensen i X"
+        re.compile(
+            rf"(?P<new>{_NAME}){_PARTY.format('party')}\s+erstatter\s+(?P<old>{_NAME})\s+{_ROLE}i\s+{_ORG}"
+        ),
+        # "Anne Hansen (A) udpeges som formand for/til/i X"
+        re.compile(
+            rf"(?P<new>{_NAME}){_PARTY.format('party')}\s+(?:udpeges|er\s+udpeget|vælges)\s+{_ROLE}"
+            rf"(?:til|i|for)\s+{_ORG}"
+        ),
+        # "KKR udpeger Anne Hansen (A) som medlem af X"
+        re.compile(
+            rf"\budpeger\s+(?P<new>{_NAME}){_PARTY.format('party')}\s+{_ROLE}(?:til|i|af|for)\s+{_ORG}"
+        ),
+    )
+
 
 # Capitalised words that start a sentence or name a body, never a person's first name.
 NOT_A_NAME = {
@@ -111,7 +119,7 @@ def sentences(text: str) -> Iterator[str]:
 
 
 def _changes_in(sentence: str) -> Iterator[AppointmentChange]:
-    for pattern in PATTERNS:
+    for pattern in _patterns():
         for match in pattern.finditer(sentence):
             groups = match.groupdict()
             person = _clean_name(groups.get("new"))

@@ -32,8 +32,7 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any, NamedTuple
 
-import pypdfium2_raw as pdfium_c
-
+from parsing import pdfium_lib as lib
 from parsing.layout import Line, Link, PageDone, PageRead, font_flags
 from parsing.readers import PDFIUM
 from parsing.streams import damaged_content_stream
@@ -57,39 +56,7 @@ class Char(NamedTuple):
     upright: bool
 
 
-def _proto(name: str, restype: Any, *argtypes: Any) -> Any:
-    """PDFium's `name` with plain pointer arguments: ctypes checks a void pointer far faster."""
-    address = ctypes.cast(getattr(pdfium_c, name), ctypes.c_void_p).value
-    assert address is not None, name
-    return ctypes.CFUNCTYPE(restype, *argtypes)(address)
-
-
-_VP, _INT = ctypes.c_void_p, ctypes.c_int
-_count_chars = _proto("FPDFText_CountChars", _INT, _VP)
-_get_text = _proto("FPDFText_GetText", _INT, _VP, _INT, _INT, _VP)
-_get_unicode = _proto("FPDFText_GetUnicode", ctypes.c_uint, _VP, _INT)
-_is_generated = _proto("FPDFText_IsGenerated", _INT, _VP, _INT)
-_loose_box = _proto("FPDFText_GetLooseCharBox", _INT, _VP, _INT, _VP)
-_text_object = _proto("FPDFText_GetTextObject", _VP, _VP, _INT)
-# The same three for the loop over every character: without argument types, given ctypes values
-# (c_void_p handles, int indexes), a call costs a quarter less.
-_fast_is_generated = _proto("FPDFText_IsGenerated", _INT)
-_fast_loose_box = _proto("FPDFText_GetLooseCharBox", _INT)
-_fast_text_object = _proto("FPDFText_GetTextObject", _VP)
-_char_matrix = _proto("FPDFText_GetMatrix", _INT, _VP, _INT, _VP)
-_font_size = _proto("FPDFText_GetFontSize", ctypes.c_double, _VP, _INT)
-_font_descent = _proto("FPDFFont_GetDescent", _INT, _VP, ctypes.c_float, _VP)
-_object_text = _proto("FPDFTextObj_GetText", ctypes.c_ulong, _VP, _VP, _VP, ctypes.c_ulong)
-_media_box = _proto("FPDFPage_GetMediaBox", _INT, _VP, _VP, _VP, _VP, _VP)
-_bounding_box = _proto("FPDF_GetPageBoundingBox", _INT, _VP, _VP)
-_rotation = _proto("FPDFPage_GetRotation", _INT, _VP)
-_char_origin = _proto("FPDFText_GetCharOrigin", _INT, _VP, _INT, _VP, _VP)
-_object_font = _proto("FPDFTextObj_GetFont", _VP, _VP)
-_base_font_name = _proto("FPDFFont_GetBaseFontName", ctypes.c_ulong, _VP, _VP, ctypes.c_ulong)
-
-
-def _address(pointer: Any) -> int:
-    return ctypes.cast(pointer, ctypes.c_void_p).value or 0
+X0, TOP, X1, BOTTOM, SIZE, BOLD, ITALIC = (itemgetter(i) for i in range(1, 8))  # a Char's fields, fast
 
 
 class Placement(NamedTuple):
@@ -158,16 +125,16 @@ class Placement(NamedTuple):
 
 def _placement(page: int) -> Placement:
     """The page's media box (inherited from the page tree when the page has none) and its turn."""
-    box = pdfium_c.FS_RECTF()
+    box = lib.FS_RECTF()
     left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
-    if _media_box(page, *(ctypes.addressof(v) for v in (left, bottom, right, top))):
+    if lib.media_box(page, *(ctypes.addressof(v) for v in (left, bottom, right, top))):
         edges = left.value, bottom.value, right.value, top.value
-    elif _bounding_box(page, ctypes.addressof(box)):
+    elif lib.bounding_box(page, ctypes.addressof(box)):
         edges = box.left, box.bottom, box.right, box.top
     else:
         edges = 0.0, 0.0, 612.0, 792.0  # PDF's default page, US Letter
     (left_, right_), (bottom_, top_) = sorted(edges[0::2]), sorted(edges[1::2])
-    return Placement(left_, bottom_, right_, top_, (_rotation(page) % 4) * 90)
+    return Placement(left_, bottom_, right_, top_, (lib.rotation(page) % 4) * 90)
 
 
 class Style(NamedTuple):
@@ -192,9 +159,9 @@ class _Styles:
         self.placement = placement
         self.by_object: dict[int, Style] = {}
         self.name = ctypes.create_string_buffer(256)
-        self.matrix = pdfium_c.FS_MATRIX()
+        self.matrix = lib.FS_MATRIX()
         self.origin = ctypes.c_double(), ctypes.c_double()
-        self.rect = pdfium_c.FS_RECTF()
+        self.rect = lib.FS_RECTF()
 
     def of(self, textpage: int, index: int, obj: int) -> Style:
         known = self.by_object.get(obj)
@@ -205,18 +172,18 @@ class _Styles:
 
     def _ask(self, textpage: int, index: int, obj: int) -> Style:
         name = ""
-        font = _object_font(obj) if obj else None
-        if font and _base_font_name(font, self.name, len(self.name)):
+        font = lib.object_font(obj) if obj else None
+        if font and lib.base_font_name(font, self.name, len(self.name)):
             name = self.name.value.decode("latin-1")
-        size = _font_size(textpage, index)
+        size = lib.font_size(textpage, index)
         descent = ctypes.c_float(0.0)
         if font:
-            _font_descent(font, size, ctypes.addressof(descent))
+            lib.font_descent(font, size, ctypes.addressof(descent))
         m = self.matrix
         level = upright = True
         baseline = None
         along, up = (1.0, 0.0), (0.0, 1.0)
-        if _char_matrix(textpage, index, ctypes.addressof(m)):
+        if lib.char_matrix(textpage, index, ctypes.addressof(m)):
             along, up = _unit(m.a, m.b), _unit(m.c, m.d)
             level = m.a > 0 and m.d > 0 and m.b * m.c <= 0  # neither turned over nor mirrored
             upright = self.placement.upright(m.a, m.b, m.c, m.d)
@@ -225,8 +192,8 @@ class _Styles:
                 m.b == 0
                 and m.c == 0
                 and level
-                and _char_origin(textpage, index, ctypes.addressof(x), ctypes.addressof(y))
-                and _loose_box(textpage, index, ctypes.addressof(self.rect))
+                and lib.char_origin(textpage, index, ctypes.addressof(x), ctypes.addressof(y))
+                and lib.loose_box(textpage, index, ctypes.addressof(self.rect))
                 and abs(self.rect.left - x.value) < 0.01  # the loose box starts at the origin, as pdfminer's
             ):
                 baseline = y.value
@@ -235,10 +202,10 @@ class _Styles:
 
 def _page_text(textpage: int, count: int) -> str:
     units = (ctypes.c_ushort * (count + 1))()
-    written = _get_text(textpage, 0, count, ctypes.addressof(units))
+    written = lib.get_text(textpage, 0, count, ctypes.addressof(units))
     text = bytes(units)[: max(written - 1, 0) * 2].decode("utf-16-le", "replace")
     if len(text) != count:  # a character outside the BMP takes two units: ask one by one
-        return "".join(chr(_get_unicode(textpage, i)) for i in range(count))
+        return "".join(chr(lib.get_unicode(textpage, i)) for i in range(count))
     # PDFium marks a hyphen that ends a line (U+FFFE in the page's text, 2 as the character): it is "-"
     return text.replace(MARKED_HYPHEN, "-")
 
@@ -246,11 +213,11 @@ def _page_text(textpage: int, count: int) -> str:
 def _ends_in_space(textpage: int, index: int) -> bool:
     """Whether the text object of character `index` ends in a space that PDFium has replaced by one of
     its own (it does so where the next object starts further on): pdfminer keeps that space."""
-    obj = _text_object(textpage, index) if index >= 0 else None
+    obj = lib.text_object(textpage, index) if index >= 0 else None
     if not obj:
         return False
     units = (ctypes.c_ushort * 4096)()
-    written = _object_text(obj, textpage, ctypes.addressof(units), ctypes.sizeof(units))
+    written = lib.object_text(obj, textpage, ctypes.addressof(units), ctypes.sizeof(units))
     text = bytes(units)[: max(written - 2, 0)].decode("utf-16-le", "replace")
     return text[-1:].isspace()
 
@@ -258,31 +225,31 @@ def _ends_in_space(textpage: int, index: int) -> bool:
 def page_chars(handle: int, placement: Placement) -> list[Char]:
     """The characters of a page's text (PDFium's text page `handle`) as pdfminer reads them, in
     content-stream order. This loop runs for every character of every page: it is kept lean."""
-    count = _count_chars(handle)
+    count = lib.count_chars(handle)
     if count <= 0:
         return []
     text = _page_text(handle, count)
     styles = _Styles(placement)
-    rect = pdfium_c.FS_RECTF()
+    rect = lib.FS_RECTF()
     textpage, rect_at = ctypes.c_void_p(handle), ctypes.c_void_p(ctypes.addressof(rect))
     turned = placement.rotation != 0
     height = placement.height
     chars: list[Char] = []
-    append = chars.append
+    append, new_char = chars.append, tuple.__new__  # a Char without NamedTuple's Python-level __new__
     last_object: int | None = -1
     flat = False  # the current object's characters share one baseline: their box is the object's
     top = bottom = size = 0.0
     bold = italic = upright = False
     style: Style | None = None
     for index, char in enumerate(text):
-        if char.isspace() and _fast_is_generated(textpage, index):
+        if char.isspace() and lib.fast_is_generated(textpage, index):
             if chars and _ends_in_space(handle, index - 1):  # the object's own space, where pdfminer has it
                 last = chars[-1]
                 append(last._replace(text=" ", x0=last.x1))
             continue  # otherwise PDFium's own space or line break: pdfminer has none
-        if not _fast_loose_box(textpage, index, rect_at):
+        if not lib.fast_loose_box(textpage, index, rect_at):
             continue
-        obj = _fast_text_object(textpage, index)
+        obj = lib.fast_text_object(textpage, index)
         if obj != last_object:
             last_object = obj
             style = styles.of(handle, index, obj or 0)
@@ -292,7 +259,7 @@ def page_chars(handle: int, placement: Placement) -> list[Char]:
                 bottom = height - (style.baseline + style.descent)
                 top = bottom - size
         if flat:
-            append(Char(char, rect.left, top, rect.right, bottom, size, bold, italic, upright))
+            append(new_char(Char, (char, rect.left, top, rect.right, bottom, size, bold, italic, upright)))
         elif style is not None:
             append(_turned_char(handle, index, char, rect, style, placement))
     return chars
@@ -308,7 +275,7 @@ def _turned_char(handle: int, index: int, char: str, rect: Any, style: Style, pl
     by the size, as far along as PDFium's loose box reaches), through the page's turn."""
     left, bottom, right, top = rect.left, rect.bottom, rect.right, rect.top
     x, y = ctypes.c_double(), ctypes.c_double()
-    if _char_origin(handle, index, ctypes.addressof(x), ctypes.addressof(y)):
+    if lib.char_origin(handle, index, ctypes.addressof(x), ctypes.addressof(y)):
         (ux, uy), (vx, vy) = style.along, style.up
         advance = abs(right - left) if abs(ux) >= abs(uy) else abs(top - bottom)
         low, high = style.descent, style.descent + style.size
@@ -387,7 +354,7 @@ def page_lines(page_number: int, chars: list[Char]) -> tuple[Line, ...]:
     """pdfplumber's extract_text_lines on these characters, made into the parser's Lines: the words
     clustered by their top, in the order they were found."""
     words = _page_words(chars)
-    tops = [min(c.top for c in word) for word in words]
+    tops = [min(map(TOP, word)) for word in words]
     clusters = _clusters(tops, TOLERANCE)
     lines: list[Line] = []
     start = 0
@@ -401,34 +368,35 @@ def page_lines(page_number: int, chars: list[Char]) -> tuple[Line, ...]:
         kept = [c for w in line_words for c in w if c.text.strip()]
         if not text or not kept:
             continue
+        bold = sum(map(BOLD, kept))
+        italic = sum(map(ITALIC, kept))
         lines.append(
             Line(
                 page=page_number,
-                top=round(min(c.top for c in kept), 2),
-                bottom=round(max(c.bottom for c in kept), 2),
-                x0=round(min(c.x0 for c in kept), 2),
-                x1=round(max(c.x1 for c in kept), 2),
+                top=round(min(map(TOP, kept)), 2),
+                bottom=round(max(map(BOTTOM, kept)), 2),
+                x0=round(min(map(X0, kept)), 2),
+                x1=round(max(map(X1, kept)), 2),
                 text=text,
-                size=round(max(c.size for c in kept), 2),
-                bold=sum(c.bold for c in kept) * 2 > len(kept),
-                italic=sum(c.italic for c in kept) * 2 > len(kept),
+                size=round(max(map(SIZE, kept)), 2),
+                bold=bold * 2 > len(kept),
+                italic=italic * 2 > len(kept),
             )
         )
     return tuple(lines)
 
 
-def _links(document: Any, page: Any, page_number: int, placement: Placement) -> tuple[Link, ...]:
+def _links(document: int, page: int, page_number: int, placement: Placement) -> tuple[Link, ...]:
     links: list[Link] = []
-    position = ctypes.c_int(0)
-    link = pdfium_c.FPDF_LINK()
-    rect = pdfium_c.FS_RECTF()
+    position, link = ctypes.c_int(0), ctypes.c_void_p()
+    rect = lib.FS_RECTF()
     uri = ctypes.create_string_buffer(4096)
-    while pdfium_c.FPDFLink_Enumerate(page, position, link):
-        action = pdfium_c.FPDFLink_GetAction(link)
-        if not action or pdfium_c.FPDFAction_GetType(action) != pdfium_c.PDFACTION_URI:
+    while lib.enumerate_links(page, ctypes.addressof(position), ctypes.addressof(link)):
+        action = lib.link_action(link)
+        if not action or lib.action_type(action) != lib.PDFACTION_URI:
             continue
-        size = pdfium_c.FPDFAction_GetURIPath(document, action, uri, len(uri))
-        if not 1 < size <= len(uri) or not pdfium_c.FPDFLink_GetAnnotRect(link, rect):
+        size = lib.action_uri(document, action, ctypes.addressof(uri), len(uri))
+        if not 1 < size <= len(uri) or not lib.link_rect(link, ctypes.addressof(rect)):
             continue
         top, bottom = placement.link_box(rect.left, rect.bottom, rect.right, rect.top)
         links.append(Link(page_number, top, bottom, uri.value.decode("utf-8", "replace")))
@@ -443,7 +411,7 @@ def _init_library() -> None:
     and a second call is harmless."""
     global _initialised
     if not _initialised:
-        pdfium_c.FPDF_InitLibrary()
+        lib.init_library()
         _initialised = True
 
 
@@ -460,10 +428,10 @@ class PdfiumReader:
             raise OSError("a content stream does not decode: the reference reader names the pages")
         _init_library()
         self._data = data  # PDFium reads from it while the file is open
-        self._document = pdfium_c.FPDF_LoadMemDocument64(self._data, len(data), None)
+        self._document = lib.load_document(data, len(data), None)
         if not self._document:
-            raise OSError(f"PDFium cannot open the file (error {pdfium_c.FPDF_GetLastError()})")
-        self.page_count = pdfium_c.FPDF_GetPageCount(self._document)
+            raise OSError(f"PDFium cannot open the file (error {lib.last_error()})")
+        self.page_count = lib.page_count(self._document)
 
     def read_pages(
         self, start: int = 0, stop: int | None = None, on_page: PageDone | None = None
@@ -479,23 +447,23 @@ class PdfiumReader:
         return read
 
     def _read_page(self, index: int, number: int) -> PageRead:
-        page = pdfium_c.FPDF_LoadPage(self._document, index)
+        page = lib.load_page(self._document, index)
         if not page:
             raise OSError(f"PDFium cannot load page {number}")
         try:
-            placement = _placement(_address(page))
-            textpage = pdfium_c.FPDFText_LoadPage(page)
+            placement = _placement(page)
+            textpage = lib.load_text_page(page)
             if not textpage:
                 raise OSError(f"PDFium cannot read the text of page {number}")
             try:
-                lines = page_lines(number, page_chars(_address(textpage), placement))
+                lines = page_lines(number, page_chars(textpage, placement))
             finally:
-                pdfium_c.FPDFText_ClosePage(textpage)
+                lib.close_text_page(textpage)
             return PageRead(lines, placement.height, _links(self._document, page, number, placement))
         finally:
-            pdfium_c.FPDF_ClosePage(page)
+            lib.close_page(page)
 
     def close(self) -> None:
         if self._document:
-            pdfium_c.FPDF_CloseDocument(self._document)
+            lib.close_document(self._document)
             self._document = None

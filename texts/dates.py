@@ -9,7 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from babel.dates import format_date
+
+def format_date(day: dt.date, pattern: str, locale: str = "da") -> str:
+    """babel's format_date, imported when first used: `kkrbot parse` formats no date and starts faster."""
+    from babel.dates import format_date as babel_format_date
+
+    return str(babel_format_date(day, pattern, locale=locale))
 
 
 def danish_date(day: dt.date) -> str:

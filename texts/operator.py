@@ -11,11 +11,9 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
-from babel.dates import format_date
-
 from core.kinds import DocumentKind
 from core.time import local_time
-from texts.dates import operator_moment, plain_date
+from texts.dates import format_date, operator_moment, plain_date
 from texts.words import listed
 
 if TYPE_CHECKING:  # `kkrbot parse` uses this module and must not load the database's modules
@@ -131,7 +129,7 @@ def database_error(err: BaseException) -> str:
 
 def parsed_document(doc: ParsedDocument) -> list[str]:
     """A short Danish summary of a parsed document: what, whose, when, and its items."""
-    when = format_date(doc.meeting_date, format="full", locale="da")
+    when = format_date(doc.meeting_date, "full")
     if doc.start_time is not None:
         when += f", kl. {doc.start_time:%H.%M}"
     lines = [f"{KIND_NAMES[DocumentKind(doc.kind)].capitalize()}: {doc.body}", f"Møde: {when}"]
