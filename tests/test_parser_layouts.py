@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from parsing import parse_document
+from parsing.readers import PDFPLUMBER
 from tests.layout_variants import Style, render, render_kdnet
 
 sys.path.insert(0, str(Path(__file__).parent / "tools"))
@@ -41,6 +42,7 @@ def test_same_meeting_in_another_layout_parses_the_same(name: str, style_name: s
     got = parse_document(pdf).to_json_dict()
     checks, fails = compare(want, got)
     assert not fails, f"{len(fails)}/{checks} checks failed: {fails[:5]}"
+    assert parse_document(pdf, reader=PDFPLUMBER).to_json_dict() == got  # both readers (issue 17)
 
 
 @pytest.mark.parametrize(
