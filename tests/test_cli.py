@@ -21,9 +21,9 @@ import bot
 from bot.cli import KkrbotGroup, main, settings_for
 from bot.config import DEFAULT_DATABASE_URL, ConfigError, Settings, load_settings
 from bot.parse_config import parse_limits
-from parsing.isolated import ParseLimits
 from core.time import LOCAL_TIME as COPENHAGEN
 from core.time import Clock
+from parsing.isolated import ParseLimits
 from tests.conftest import PDF_DIR, expected_json
 
 SAMPLE = "kdnet-referat-2021-08-20"  # the smallest fixture with items
