@@ -45,7 +45,7 @@ class ParseLimits:
 
     seconds: float = 60.0  # the whole file
     page_seconds: float = 6.0  # any one page, and the opening before the first
-    memory_mb: int = 400
+    memory_mb: int = 300  # beyond the process's own start: the file's tree stays under 400 MB
     reader: str = PDFIUM
 
 
