@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from functools import cached_property
 
 # "KKR Midtjylland | 23-03-2022 SIDE | 4", "KKR Midtjylland | Bilag | 23-04-2021 SIDE | 2"
-PAGE_NUMBER_RE = re.compile(r"\bSIDE\s*\|\s*\d+\s*$|^\s*(?:side\s*)?\d+\s*(?:af\s*\d+)?\s*$", re.IGNORECASE)
+# (OCR may read the bar as '"|' or '1')
+PAGE_NUMBER_RE = re.compile(r"\bSIDE\W{0,4}\d+\s*$|^\s*(?:side\s*)?\d+\s*(?:af\s*\d+)?\s*$", re.IGNORECASE)
 MARGIN_SHARE = 0.12  # running headers and footers live in the outer 12% of the page
 
 
@@ -83,6 +84,7 @@ def _margin_words(line: Line) -> str:
     return re.sub(r"[\W\d_]+", "", line.text).lower()
 
 
+MIN_RUNNING_PART = 6  # letters a piece of a running line needs before it counts as one
 RUNNING_DRIFT = 10  # points a running line may sit higher or lower from page to page (a scan's tilt)
 
 
@@ -106,13 +108,22 @@ def _split_running_lines(pages: list[list[Line]], heights: list[float]) -> tuple
         pages_tops = heights_of.get(_margin_words(line), [])
         return sum(any(abs(top - line.top) <= RUNNING_DRIFT for top in tops) for tops in pages_tops)
 
+    frequent = {words for words, page_tops in heights_of.items() if len(page_tops) >= min_repeats}
+
+    def part_of_running(line: Line) -> bool:
+        """A running line that a scan's tilt broke in two ("KKR Midtjylland | 23-03-2022", "SIDE | 34")."""
+        words = _margin_words(line)
+        return len(words) >= MIN_RUNNING_PART and any(words in other for other in frequent if other != words)
+
     content: list[Line] = []
     running: list[Line] = []
     for lines, margin in zip(pages, in_margin, strict=True):
         margin_ids = {id(ln) for ln in margin}
         for ln in lines:
             is_running = id(ln) in margin_ids and (
-                repeats(ln) >= min_repeats or PAGE_NUMBER_RE.search(ln.text) is not None
+                repeats(ln) >= min_repeats
+                or PAGE_NUMBER_RE.search(ln.text) is not None
+                or part_of_running(ln)
             )
             (running if is_running else content).append(ln)
     return content, running

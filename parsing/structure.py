@@ -52,6 +52,7 @@ def part_named(text: str) -> str | None:
     if m:
         return m[1]
     word = text.strip().rstrip(":.,;'`´ ")  # a colon, or a speck of dust OCR read after the word
+    word = word.lstrip("-–•·.,'`´ ")  # or before it
     if not word.isalpha():
         return None
     if not word[:1].isupper():  # "indstilling": OCR took the capital for a small letter, its one slip
@@ -224,8 +225,10 @@ def _wraps_on(above: Line, below: Line) -> bool:
     """Whether `below` continues the title `above` when no bold tells: right under it, close or set
     as big, and not the sentence that starts the item ("Det indstilles, at … .")."""
     gap = below.top - above.bottom
-    near = above.page == below.page and 0 <= gap < 2 * above.size
-    wrapped = gap < above.size or abs(below.size - above.size) < 0.6  # close, or as big as the title
+    # OCR's line boxes may overlap a little, and its sizes vary from line to line
+    near = above.page == below.page and -0.3 * above.size <= gap < 2 * above.size
+    broken = above.text.endswith("-") and below.text[:1].islower()  # a word broken over the two lines
+    wrapped = broken or gap < above.size or abs(below.size - above.size) < 0.6  # or close, or as big
     sentence = RECOMMENDATION_START_RE.match(below.text) is not None or below.text.rstrip().endswith(".")
     return near and wrapped and not sentence
 
