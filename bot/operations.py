@@ -13,7 +13,7 @@ import os
 import sqlite3
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from sqlalchemy.pool import NullPool
 
 from core.time import utcnow
 from parsing.ocr import ocr_problem, ocr_version
+from parsing.readers import PDFIUM
 from storage.db import current_revision, head_revision, sqlite_file
 from storage.health import OutboxBacklog, SourceHealth, outbox_backlog, source_health
 from texts import operator
@@ -51,6 +52,7 @@ class StatusReport:
     warnings: list[str] = field(default_factory=list)
     ocr: str | None = field(default_factory=ocr_version)  # `tesseract 5.3.0`; None: scans are refused
     ocr_problem: str | None = field(default_factory=ocr_problem)
+    pdf_reader: str = PDFIUM  # KKRBOT_PDF_READER
 
     @property
     def healthy(self) -> bool:
@@ -76,6 +78,7 @@ class StatusReport:
             if self.backlog is None
             else {"unsent": self.backlog.unsent, "oldest": _iso(self.backlog.oldest)},
             "ocr": {"available": self.ocr_problem is None, "version": self.ocr, "problem": self.ocr_problem},
+            "pdf_reader": self.pdf_reader,
             "problems": self.problems,
             "warnings": self.warnings,
         }
@@ -130,8 +133,16 @@ def check_status(
     sources: Sequence[str] = (),
     poll_seconds: float = 900,
     now: dt.datetime | None = None,
+    pdf_reader: str = PDFIUM,
 ) -> StatusReport:
     """How the bot is doing, judged from its database; never writes to it or creates it."""
+    report = _status(database_url, sources, poll_seconds, now)
+    return replace(report, pdf_reader=pdf_reader)
+
+
+def _status(
+    database_url: str, sources: Sequence[str], poll_seconds: float, now: dt.datetime | None
+) -> StatusReport:
     shown = without_password(database_url)
     try:
         url = make_url(database_url)

@@ -19,12 +19,14 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, FloatObject, NameObject
 
 from bench.hostile_pdfs import later_pages_damaged, page_raises
+from bot.operations import StatusReport
 from parsing import parse_document
 from parsing.read_pdfium import PdfiumReader
 from parsing.read_plumber import PlumberReader
 from parsing.readers import PDFIUM, PDFPLUMBER
 from parsing.streams import damaged_content_stream
 from tests.conftest import PROJECT_ROOT
+from texts.operator import status_lines
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PDFS = sorted((FIXTURES / "pdf").glob("*.pdf")) + sorted((FIXTURES / "made").glob("*.pdf"))
@@ -143,3 +145,10 @@ def test_kkrbot_parse_loads_no_telegram_database_or_settings_library() -> None:
         [sys.executable, "-c", probe, pdf], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60
     )
     assert result.stderr.strip().splitlines()[-1] == "[]"
+
+
+def test_kkrbot_status_names_the_reader() -> None:
+    report = StatusReport(database="sqlite:///x", pdf_reader=PDFPLUMBER)
+    assert "pdf-læser: pdfplumber (referencen) (KKRBOT_PDF_READER)" in status_lines(report)
+    assert report.to_json_dict()["pdf_reader"] == PDFPLUMBER
+    assert "pdf-læser: pdfium (KKRBOT_PDF_READER)" in status_lines(StatusReport(database="sqlite:///x"))

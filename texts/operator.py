@@ -217,6 +217,8 @@ class StatusFacts(Protocol):
     @property
     def ocr_problem(self) -> str | None: ...
     @property
+    def pdf_reader(self) -> str: ...
+    @property
     def problems(self) -> Sequence[str]: ...
     @property
     def warnings(self) -> Sequence[str]: ...
@@ -244,6 +246,8 @@ def status_lines(report: StatusFacts) -> list[str]:
             lines.append(f"ocr: {report.ocr} med dansk; scanninger læses")
         else:
             lines.append(f"ocr: ikke tilgængelig ({report.ocr_problem}); scanninger afvises")
+        reference = " (referencen)" if report.pdf_reader == "pdfplumber" else ""
+        lines.append(f"pdf-læser: {report.pdf_reader}{reference} (KKRBOT_PDF_READER)")
     lines.extend(f"advarsel: {warning}" for warning in report.warnings)
     return lines
 
