@@ -57,6 +57,7 @@ class Run:
     scan_seconds: float
     seconds: float
     bilag: bool
+    same_kind: bool  # the scan read as the same kind of document as its text version
     scores: tuple[ItemScore, ...] = ()
     found: int = 0  # items in the scan's parse
     refused: str | None = None
@@ -111,8 +112,9 @@ def measure(path: Path, dpi: int) -> Run:
     except ParseError as err:
         refused: str | None = str(err)
         items: tuple[ParsedItem, ...] = ()
+        kind = None
     else:
-        refused, items = None, parsed.items
+        refused, items, kind = None, parsed.items, parsed.kind
     seconds = time.perf_counter() - start
     return Run(
         name=path.stem,
@@ -121,6 +123,7 @@ def measure(path: Path, dpi: int) -> Run:
         scan_seconds=scan_seconds,
         seconds=seconds,
         bilag=reference.kind == DocumentKind.BILAG,
+        same_kind=kind == reference.kind,
         scores=tuple(score(item, pair) for item, pair in paired(reference.items, items)),
         found=len(items),
         refused=refused,
@@ -160,7 +163,8 @@ def row(run: Run) -> str:
     if run.refused is not None:
         return f"{timing}  refused: {run.refused}"
     if run.bilag:
-        return f"{timing}  bilag: time only"
+        read_as = "bilag" if run.same_kind else f"NOT bilag, {run.found} items"
+        return f"{timing}  bilag: read as {read_as}"
     return f"{timing} {scores_columns(run.scores, run.found)}"
 
 
@@ -175,6 +179,7 @@ def total(runs: Sequence[Run]) -> list[str]:
     refused = [run for run in runs if run.refused is not None]
     met = (
         not refused
+        and all(run.same_kind for run in runs)
         and all(s.number and s.page and s.title >= GOAL_SIMILAR for s in scores)
         and all(s.recommendation >= GOAL_SIMILAR for s in scores if s.recommendation is not None)
         and seconds / pages < GOAL_SECONDS_PER_PAGE

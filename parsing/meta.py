@@ -132,14 +132,17 @@ def from_running_headers(headers: Sequence[Line]) -> MeetingMeta:
     A first field that names no council but is a short code (`K29 | 12-05-2022`) is kept as
     `network_code`: the name of the directors' network the document's title names in words.
     """
-    for line in headers:
-        if "|" not in line.text:
-            continue
+    barred = [line for line in headers if "|" in line.text]
+    # "Bilag." on one scanned page: a speck OCR read; any page's header that says so will do
+    bundle = any(
+        field.strip(" .,;:'`´\"").lower() == "bilag" for line in barred for field in line.text.split("|")
+    )
+    for line in barred:
         fields = [f.strip() for f in line.text.split("|")]
         body = body_named(fields[0])
         code = fields[0] if body is None and is_code(fields[0]) else None
         date = find_date(line.text)
         if body or date:
-            kind = DocumentKind.BILAG if any(f.lower() == "bilag" for f in fields) else None
+            kind = DocumentKind.BILAG if bundle else None
             return MeetingMeta(kind=kind, body=body, meeting_date=date, network_code=code)
     return MeetingMeta()

@@ -3,9 +3,13 @@ runs here. Each slip was found in bench/ocr.py's scans of the fixtures."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
+from core.kinds import DocumentKind
 from parsing.layout import Line, PageRead, layout_of
+from parsing.meta import from_running_headers
 from parsing.structure import _wraps_on, part_named
 
 
@@ -56,3 +60,14 @@ def test_a_running_header_a_tilt_broke_in_two_is_still_a_running_header() -> Non
     layout = layout_of(pages)
     assert [ln.text for ln in layout.lines] == [f"Tekst på side {n}" for n in range(1, 13)]
     assert len(layout.headers) == 14
+
+
+def test_a_bundle_is_known_by_its_header_with_a_speck_after_bilag() -> None:
+    headers = [
+        line("KKR Midtjylland | Bilag. | 23-04-2021 SIDE | 2", 36.0, page=2),
+        line("KKR Midtjylland | Bilag | 23-04-2021 SIDE '| 3", 36.0, page=3),
+    ]
+    meta = from_running_headers(headers)
+    expected = (DocumentKind.BILAG, "KKR Midtjylland", dt.date(2021, 4, 23))
+    assert (meta.kind, meta.body, meta.meeting_date) == expected
+    assert from_running_headers(headers[:1]).kind == DocumentKind.BILAG
