@@ -86,9 +86,13 @@ def from_front_matter(lines: Sequence[Line]) -> MeetingMeta:
     """
     head = lines[:FRONT_MATTER_LINES]
     meta = MeetingMeta(body=_council_in_title(head[:TITLE_LINES]))
+    # a title is bold; where nothing is (a scan read by OCR), the biggest of the first lines
+    unbolded = not any(line.bold for line in head)
+    title_size = max((line.size for line in head[:TITLE_LINES]), default=0.0)
     for index, line in enumerate(head):
         squeezed = line.text.replace(" ", "").upper()
-        if meta.kind is None and index < TITLE_LINES and line.bold:
+        is_title = line.bold or (unbolded and line.size >= title_size - 0.6)
+        if meta.kind is None and index < TITLE_LINES and is_title:
             title = KIND_TITLE_RE.match(line.text) or KIND_TITLE_RE.match(squeezed)
             if title:
                 meta = replace(meta, kind=kind_named(title[1]))

@@ -9,7 +9,7 @@ import pytest
 
 from core.kinds import DocumentKind
 from parsing.layout import Line, PageRead, layout_of
-from parsing.meta import from_running_headers
+from parsing.meta import from_front_matter, from_running_headers
 from parsing.structure import _wraps_on, part_named
 
 
@@ -71,3 +71,15 @@ def test_a_bundle_is_known_by_its_header_with_a_speck_after_bilag() -> None:
     expected = (DocumentKind.BILAG, "KKR Midtjylland", dt.date(2021, 4, 23))
     assert (meta.kind, meta.body, meta.meeting_date) == expected
     assert from_running_headers(headers[:1]).kind == DocumentKind.BILAG
+
+
+def test_an_unbolded_front_page_title_names_the_kind() -> None:
+    """OCR text has no bold: the biggest of the first lines is the title ("TILLÆGSDAGSORDEN 2022")."""
+    front = [
+        line("TILLÆGSDAGSORDEN 2022", 200.0, size=21.0),
+        line("KKR MIDTJYLLAND", 240.0, size=18.0),
+        line("Dato: 23-03-2022 kl. 10:00", 300.0, size=11.0),
+    ]
+    assert from_front_matter(front).kind == DocumentKind.TILLAEGSDAGSORDEN
+    small = [front[1], line("Referat", 280.0, size=11.0), front[2]]  # a part heading is no title
+    assert from_front_matter(small).kind is None
