@@ -35,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 import pdfplumber  # noqa: E402
 
+from bench.bare import bare_pdfium, bare_pdfplumber  # noqa: E402
 from bench.report import commit  # noqa: E402
 from parsing import parse_document  # noqa: E402
 from parsing.isolated import ParseLimits, parse_bounded  # noqa: E402
@@ -44,48 +45,7 @@ SPEED_UP_GOAL = 4.0  # kkrbot parse vs bare pdfplumber, whole process
 FLOOR_GOAL = 3.0  # kkrbot parse vs bare PDFium characters, at most
 RESULTS = ROOT / "bench" / "results" / "parse.txt"
 AGENDA = ROOT / "tests" / "fixtures" / "pdf" / "kkr-dagsorden-2022-03-23.pdf"
-
-BARE_PDFPLUMBER = """
-import io, sys
-import pdfplumber
-with pdfplumber.open(sys.argv[1]) as pdf:
-    print(sum(len(page.extract_text() or "") for page in pdf.pages))
-"""
-
-BARE_PDFIUM = """
-import ctypes, sys
-import pypdfium2_raw as c
-c.FPDF_InitLibrary()
-data = open(sys.argv[1], "rb").read()
-doc = c.FPDF_LoadMemDocument64(data, len(data), None)
-rect = c.FS_RECTF()
-total = 0
-for index in range(c.FPDF_GetPageCount(doc)):
-    page = c.FPDF_LoadPage(doc, index)
-    text = c.FPDFText_LoadPage(page)
-    for char in range(c.FPDFText_CountChars(text)):
-        total += c.FPDFText_GetUnicode(text, char) > 32
-        c.FPDFText_GetLooseCharBox(text, char, rect)
-    c.FPDFText_ClosePage(text)
-    c.FPDF_ClosePage(page)
-print(total)
-"""
-
-
-def bare_pdfplumber(data: bytes) -> int:
-    """Open the PDF and pull each page's plain text, as any pdfplumber user would."""
-    with pdfplumber.open(io.BytesIO(data)) as pdf:
-        return sum(len(page.extract_text() or "") for page in pdf.pages)
-
-
-def bare_pdfium(data: bytes) -> int:
-    """Each character's code and box from PDFium, and nothing more: the floor for a PDFium reader."""
-    namespace: dict[str, object] = {}
-    code = BARE_PDFIUM.replace('open(sys.argv[1], "rb").read()', "DATA").replace("print(total)", "")
-    exec(compile(code, "bare_pdfium", "exec"), {"DATA": data, "sys": sys}, namespace)  # noqa: S102
-    total = namespace["total"]
-    assert isinstance(total, int)
-    return total
+BARE = ROOT / "bench" / "bare.py"  # run as a script: it imports only the one library
 
 
 def parser_on(reader: str) -> Callable[[bytes], int]:
@@ -149,8 +109,8 @@ def whole_process(rounds: int, pdf: Path) -> dict[str, float]:
         "kkrbot parse (pdfplumber)": best_of(
             rounds, run(python, "-m", "bot", "parse", "--json", "--reader", PDFPLUMBER, str(pdf))
         ),
-        "bare pdfplumber": best_of(rounds, run(python, "-c", BARE_PDFPLUMBER, str(pdf))),
-        "bare pdfium characters": best_of(rounds, run(python, "-c", BARE_PDFIUM, str(pdf))),
+        "bare pdfplumber": best_of(rounds, run(python, str(BARE), "pdfplumber", str(pdf))),
+        "bare pdfium characters": best_of(rounds, run(python, str(BARE), "pdfium", str(pdf))),
     }
 
 
@@ -160,6 +120,11 @@ def row(name: str, t: Timing) -> str:
         f"{t.pages / t.pdfplumber:>8.1f} {t.bare_pdfplumber:>8.3f} {t.bare_pdfium:>8.3f} "
         f"{t.bare_pdfplumber / t.pdfium:>7.1f} {t.pdfium / t.bare_pdfium:>7.2f}"
     )
+
+
+def whole_rounds(rounds: int) -> int:
+    """Fresh processes vary more than runs in one: at least five of them."""
+    return max(rounds, 5)
 
 
 def report(timings: list[Timing], whole: dict[str, float], bounded: float, rounds: int) -> str:
@@ -183,7 +148,7 @@ def report(timings: list[Timing], whole: dict[str, float], bounded: float, round
         f"reference / pdfium reader = {total.pdfplumber / total.pdfium:.1f}; in a child process with limits "
         f"(as the bot parses) {bounded:.3f} s = {bounded / total.pdfium:.2f} x in process"
     )
-    lines.append(f"whole process, {AGENDA.name} (best of {rounds}):")
+    lines.append(f"whole process, {AGENDA.name} (best of {whole_rounds(rounds)}):")
     for name, seconds in whole.items():
         lines.append(f"  {name:<28} {seconds:>7.3f} s")
     fast, plumber, floor = (
@@ -232,7 +197,7 @@ def main() -> None:
     bounded = sum(
         best_of(options.rounds, lambda p=p: parse_bounded(p.read_bytes(), ParseLimits())) for p in pdfs
     )
-    text = report(timings, whole_process(max(options.rounds, 5), AGENDA), bounded, options.rounds)
+    text = report(timings, whole_process(whole_rounds(options.rounds), AGENDA), bounded, options.rounds)
     print(text)
     if not options.no_save:
         RESULTS.parent.mkdir(parents=True, exist_ok=True)

@@ -387,11 +387,9 @@ def status(ctx: click.Context, as_json: bool, quiet: bool) -> None:
 
     settings = settings_for(ctx)
     report = check_status(
-        settings.database_url,
-        sources=settings.polled_sources,
-        poll_seconds=settings.poll_seconds,
-        pdf_reader=settings.parse_limits.reader,
+        settings.database_url, sources=settings.polled_sources, poll_seconds=settings.poll_seconds
     )
+    report = dataclasses.replace(report, pdf_reader=settings.parse_limits.reader)
     if as_json:
         echo(json.dumps(report.to_json_dict(), ensure_ascii=False, indent=1))
     elif quiet:

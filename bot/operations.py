@@ -13,7 +13,7 @@ import os
 import sqlite3
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +52,7 @@ class StatusReport:
     warnings: list[str] = field(default_factory=list)
     ocr: str | None = field(default_factory=ocr_version)  # `tesseract 5.3.0`; None: scans are refused
     ocr_problem: str | None = field(default_factory=ocr_problem)
-    pdf_reader: str = PDFIUM  # KKRBOT_PDF_READER
+    pdf_reader: str = PDFIUM  # KKRBOT_PDF_READER: the settings' to say, not the database's
 
     @property
     def healthy(self) -> bool:
@@ -133,16 +133,8 @@ def check_status(
     sources: Sequence[str] = (),
     poll_seconds: float = 900,
     now: dt.datetime | None = None,
-    pdf_reader: str = PDFIUM,
 ) -> StatusReport:
     """How the bot is doing, judged from its database; never writes to it or creates it."""
-    report = _status(database_url, sources, poll_seconds, now)
-    return replace(report, pdf_reader=pdf_reader)
-
-
-def _status(
-    database_url: str, sources: Sequence[str], poll_seconds: float, now: dt.datetime | None
-) -> StatusReport:
     shown = without_password(database_url)
     try:
         url = make_url(database_url)

@@ -144,7 +144,6 @@ class Style(NamedTuple):
     italic: bool
     size: float  # the font size times the text's scale: pdfminer's `size`
     upright: bool  # upright as the page is shown (after /Rotate), pdfminer's test
-    level: bool  # upright in the PDF's own coordinates, before the page's turn
     descent: float  # below the baseline, in points at this size (negative): where pdfminer's box starts
     baseline: float | None  # the object's baseline (PDF y) when its text is not turned at all
     along: tuple[float, float] = (1.0, 0.0)  # the text's direction on the PDF page, a unit vector
@@ -197,7 +196,7 @@ class _Styles:
                 and abs(self.rect.left - x.value) < 0.01  # the loose box starts at the origin, as pdfminer's
             ):
                 baseline = y.value
-        return Style(*font_flags(name), size, upright, level, min(descent.value, 0.0), baseline, along, up)
+        return Style(*font_flags(name), size, upright, min(descent.value, 0.0), baseline, along, up)
 
 
 def _page_text(textpage: int, count: int) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import logging
-import zlib
 from typing import Any
 
 import pdfplumber
@@ -20,9 +19,9 @@ from pdfplumber.utils.exceptions import PdfminerException
 from parsing.errors import ParseError
 from parsing.layout import Line, Link, PageDone, PageRead, font_flags
 from parsing.readers import PDFPLUMBER
+from parsing.streams import inflates_to_the_end
 
 ENCRYPTED = "PDF'en er krypteret med en adgangskode og kan ikke læses"
-INFLATE_CHUNK = 1 << 20  # a content stream is checked a megabyte at a time, never inflated whole
 
 for _noisy in ("pdfminer", "pdfplumber"):
     logging.getLogger(_noisy).setLevel(logging.ERROR)
@@ -126,15 +125,6 @@ def content_damaged(page_obj: Any) -> bool:
         filters = stream.get_filters()
         if not filters or filters[0][0] not in LITERALS_FLATE_DECODE or filters[0][1]:
             continue  # only a plain deflate stream can be checked on its own
-        inflater = zlib.decompressobj()
-        try:
-            data = stream.rawdata
-            for start in range(0, len(data), INFLATE_CHUNK):
-                inflater.decompress(data[start : start + INFLATE_CHUNK], INFLATE_CHUNK)
-                while inflater.unconsumed_tail:
-                    inflater.decompress(inflater.unconsumed_tail, INFLATE_CHUNK)
-        except zlib.error:
-            return True
-        if not inflater.eof:
+        if not inflates_to_the_end(stream.rawdata):
             return True
     return False

@@ -56,7 +56,11 @@ def _filters(dictionary: bytes) -> list[bytes]:
 def _inflates(data: bytes, start: int, dictionary: bytes) -> bool:
     length = LENGTH_RE.search(dictionary)
     end = start + int(length.group(1)) if length else data.find(b"endstream", start)
-    raw = data[start : end if end >= start else len(data)]
+    return inflates_to_the_end(data[start : end if end >= start else len(data)])
+
+
+def inflates_to_the_end(raw: bytes) -> bool:
+    """Whether deflated `raw` inflates without an error and to its end (a cut stream stops short)."""
     inflater = zlib.decompressobj()
     try:
         for offset in range(0, len(raw), INFLATE_CHUNK):
